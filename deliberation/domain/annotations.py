@@ -1,0 +1,98 @@
+"""Comments, questions, tags, flags and document highlights."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from deliberation.models import Annotation, Participant, Phase, Relation, SourceDocument, Statement
+
+from .errors import InvalidInput
+from .events import record
+from .rules import clean_text, require_contributor, require_phase
+
+Kind = Annotation.Kind
+TAG_LENGTH = 40
+
+
+@transaction.atomic
+def annotate(
+    actor: Participant,
+    kind: str,
+    text: str = "",
+    statement: Statement | None = None,
+    relation: Relation | None = None,
+    document: SourceDocument | None = None,
+    parent: Annotation | None = None,
+    quote_exact: str = "",
+    quote_prefix: str = "",
+    quote_suffix: str = "",
+) -> Annotation:
+    """Attach an annotation. Replies are one level deep; highlights must quote the document exactly."""
+    if kind not in Kind.values:
+        raise InvalidInput(_("Unknown kind of annotation."), field="kind")
+    target = statement or relation or document
+    if target is None:
+        raise InvalidInput(_("Say what the annotation is about."), field="statement")
+    if sum(x is not None for x in (statement, relation, document)) != 1:
+        raise InvalidInput(_("An annotation is about exactly one thing."), field="statement")
+    workshop = target.workshop
+    require_contributor(actor, workshop, _("annotate"))
+    require_phase(actor, workshop, Phase.CONTRIBUTE, Phase.VOTE, action=_("annotating"))
+    if (
+        statement is not None
+        and statement.status != Statement.Status.VISIBLE
+        and statement.author_id != actor.pk
+        and not actor.is_moderator
+    ):
+        raise InvalidInput(_("You can only annotate visible statements."), field="statement")
+
+    if kind == Kind.HIGHLIGHT:
+        if document is None:
+            raise InvalidInput(_("A highlight marks a passage of a source document."), field="document")
+        quote_exact = (quote_exact or "").strip()
+        if not quote_exact or quote_exact not in document.text:
+            raise InvalidInput(_("The highlighted passage was not found in the document."), field="quote_exact")
+        text = (text or "").strip()[: workshop.max_text_length]
+    elif kind == Kind.TAG:
+        text = "".join((text or "").split()).lstrip("#").lower()
+        if not text or len(text) > TAG_LENGTH:
+            raise InvalidInput(_("A tag is one word of at most %(n)d characters.") % {"n": TAG_LENGTH}, field="text")
+    else:
+        what = _("The reason") if kind == Kind.FLAG else _("The comment")
+        text = clean_text(text, workshop, what=what)
+
+    if parent is not None:
+        if parent.parent_id is not None:
+            raise InvalidInput(_("Replies go one level deep: answer the first comment instead."), field="parent")
+        if (parent.statement_id, parent.relation_id, parent.document_id) != (
+            getattr(statement, "pk", None),
+            getattr(relation, "pk", None),
+            getattr(document, "pk", None),
+        ):
+            raise InvalidInput(_("A reply must be about the same thing as the comment it answers."), field="parent")
+        if kind not in (Kind.COMMENT, Kind.QUESTION):
+            raise InvalidInput(_("Only comments and questions can be replies."), field="kind")
+
+    annotation = Annotation.objects.create(
+        workshop=workshop,
+        kind=kind,
+        author=actor,
+        statement=statement,
+        relation=relation,
+        document=document,
+        parent=parent,
+        text=text,
+        quote_exact=quote_exact,
+        quote_prefix=(quote_prefix or "")[:200],
+        quote_suffix=(quote_suffix or "")[:200],
+    )
+    record(
+        workshop,
+        "annotation.added",
+        actor,
+        statement,
+        annotation_id=annotation.pk,
+        kind=kind,
+        relation_id=getattr(relation, "pk", None),
+        document_id=getattr(document, "pk", None),
+    )
+    return annotation

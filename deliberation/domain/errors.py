@@ -1,0 +1,38 @@
+"""Domain errors carry a message a person can read and the HTTP status a view should answer with."""
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    status = 400
+
+
+class NotAllowed(DomainError):
+    status = 403
+
+
+class PhaseError(DomainError):
+    """The action is not open in the workshop's current phase."""
+
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    """Someone else changed the thing first (a stale edit) or it clashes with what exists."""
+
+    status = 409
+
+
+class RateLimited(DomainError):
+    status = 429

@@ -1,0 +1,542 @@
+"""The argument map and the live workshop.
+
+Invariants a database can hold are constraints here; the rest (phases, permissions, links within
+one workshop, text limits) are checked by the domain functions in `deliberation.domain`.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# No 0/O, 1/I/L: a code read aloud or off a projector must not be misread.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 10  # 31**10 ≈ 2**49.5, comfortably above 40 bits
+MAX_TEXT_LENGTH = 2000  # hard ceiling; each workshop sets its own, lower limit
+TITLE_LENGTH = 80
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def new_slug() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET.lower()) for _ in range(8))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def normalise_join_code(raw: str) -> str:
+    """Codes are shown as ABCDE-FGHJK; people type them with spaces, dashes and lower case."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+class Phase(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CONTRIBUTE = "contribute", _("Contribute")
+    VOTE = "vote", _("Vote")
+    CLOSED = "closed", _("Closed")
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def moderated_by(self, user):
+        return self.filter(Q(owner=user) | Q(co_moderators=user)).distinct()
+
+
+class Workshop(models.Model):
+    """One deliberation on one question, with its settings and live state."""
+
+    slug = models.CharField(max_length=40, unique=True, default=new_slug, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    question = models.CharField(_("question"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    pole_a = models.CharField(_("first dilemma pole"), max_length=80, blank=True)
+    pole_b = models.CharField(_("second dilemma pole"), max_length=80, blank=True)
+
+    join_code = models.CharField(max_length=JOIN_CODE_LENGTH, unique=True, default=new_join_code)
+    join_code_expires_at = models.DateTimeField(null=True, blank=True)
+    phase = models.CharField(max_length=12, choices=Phase.choices, default=Phase.DRAFT)
+
+    premoderation = models.BooleanField(_("pre-moderate contributions"), default=False)
+    anonymous_aliases = models.BooleanField(_("give participants random aliases"), default=False)
+    hide_results_until_voted = models.BooleanField(_("hide results until voted"), default=False)
+    allow_agreement_votes = models.BooleanField(_("agreement votes"), default=True)
+    allow_strength_votes = models.BooleanField(_("link strength votes"), default=True)
+    allow_lens_votes = models.BooleanField(_("dilemma lens votes"), default=True)
+    max_text_length = models.PositiveIntegerField(_("maximum text length"), default=500)
+    moderation_note = models.TextField(_("public moderation note"), blank=True)
+
+    focus_statement = models.ForeignKey("Statement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_workshops")
+    co_moderators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="co_moderated_workshops")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(phase__in=Phase.values), name="workshop_phase_valid"),
+            models.CheckConstraint(
+                condition=Q(max_text_length__gte=20, max_text_length__lte=MAX_TEXT_LENGTH),
+                name="workshop_text_limit_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_dilemma(self) -> bool:
+        return bool(self.pole_a and self.pole_b)
+
+    @property
+    def display_join_code(self) -> str:
+        return f"{self.join_code[:5]}-{self.join_code[5:]}"
+
+    def join_code_is_valid(self, now=None) -> bool:
+        return self.join_code_expires_at is None or self.join_code_expires_at > (now or timezone.now())
+
+    def is_moderator(self, user) -> bool:
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return self.owner_id == user.pk or self.co_moderators.filter(pk=user.pk).exists()
+
+    def root(self) -> "Statement":
+        return self.statements.get(kind=Statement.Kind.QUESTION)
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MODERATOR = "moderator", _("Moderator")
+    PARTICIPANT = "participant", _("Participant")
+    OBSERVER = "observer", _("Observer")
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_banned=False)
+
+
+class Participant(models.Model):
+    """A person inside one workshop; no account needed, a secret token resumes the seat."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    display_name = models.CharField(_("display name"), max_length=40)
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    resume_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    is_banned = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("display_name"), "workshop", name="participant_name_unique_in_workshop"),
+            models.UniqueConstraint(
+                fields=["workshop", "user"], condition=Q(user__isnull=False), name="participant_one_seat_per_user"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="participant_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.OWNER, Role.MODERATOR)
+
+
+class StatementQuerySet(models.QuerySet):
+    def in_workshop(self, workshop):
+        return self.filter(workshop=workshop)
+
+    def visible(self):
+        return self.filter(status=Statement.Status.VISIBLE)
+
+    def shown_to(self, participant):
+        """What a participant may see: visible items, plus their own pending ones."""
+        if participant is None:
+            return self.visible()
+        if participant.is_moderator:
+            return self.exclude(status=Statement.Status.MERGED)
+        return self.filter(
+            Q(status=Statement.Status.VISIBLE)
+            | Q(author=participant, status__in=[Statement.Status.PENDING, Statement.Status.REJECTED])
+        )
+
+    def with_tallies(self):
+        agreement = Q(votes__kind=Vote.Kind.AGREEMENT)
+        return self.annotate(
+            agreement_count=Count("votes", filter=agreement),
+            agreement_mean=Avg("votes__value", filter=agreement),
+            agree_count=Count("votes", filter=agreement & Q(votes__value__gt=0)),
+            disagree_count=Count("votes", filter=agreement & Q(votes__value__lt=0)),
+            unsure_count=Count("votes", filter=agreement & Q(votes__value=0)),
+            lens_a_mean=Avg("votes__value", filter=Q(votes__kind=Vote.Kind.LENS_A)),
+            lens_b_mean=Avg("votes__value", filter=Q(votes__kind=Vote.Kind.LENS_B)),
+        )
+
+    def for_map(self):
+        return self.select_related("author", "source_document").with_tallies().order_by("id")
+
+
+class StatementKind(models.TextChoices):
+    QUESTION = "question", _("Question")
+    POSITION = "position", _("Position")
+    CLAIM = "claim", _("Claim")
+    EVIDENCE = "evidence", _("Evidence")
+
+
+class StatementStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a moderator")
+    VISIBLE = "visible", _("Visible")
+    HIDDEN = "hidden", _("Hidden")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn by its author")
+    MERGED = "merged", _("Merged")
+
+
+class SourceKind(models.TextChoices):
+    STUDY = "study", _("Study")
+    STATISTIC = "statistic", _("Statistic")
+    REPORT = "report", _("Report")
+    EXPERT = "expert", _("Expert opinion")
+    NEWS = "news", _("News")
+    ANECDOTE = "anecdote", _("Anecdote")
+
+
+class Statement(models.Model):
+    """A node of the argument map."""
+
+    Kind = StatementKind
+    Status = StatementStatus
+    SourceKind = SourceKind
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="statements")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=TITLE_LENGTH)
+    text = models.TextField()
+    author = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
+    moderation_reason = models.CharField(max_length=500, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
+    is_locked = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    # Evidence only: where it comes from.
+    source_citation = models.CharField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    source_quote = models.TextField(blank=True)
+    source_kind = models.CharField(max_length=10, choices=SourceKind.choices, blank=True)
+    source_document = models.ForeignKey(
+        "SourceDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=StatementKind.values), name="statement_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=StatementStatus.values), name="statement_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="merged", merged_into__isnull=False)
+                | (~Q(status="merged") & Q(merged_into__isnull=True)),
+                name="statement_merged_has_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(source_kind="") | Q(source_kind__in=SourceKind.values), name="statement_source_kind_valid"
+            ),
+            models.UniqueConstraint(fields=["workshop", "title"], name="statement_title_unique_in_workshop"),
+            models.UniqueConstraint(
+                fields=["workshop"], condition=Q(kind="question"), name="statement_one_question_per_workshop"
+            ),
+        ]
+        indexes = [models.Index(fields=["workshop", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RelationQuerySet(models.QuerySet):
+    def in_workshop(self, workshop):
+        return self.filter(workshop=workshop)
+
+    def between_visible(self):
+        visible = Statement.Status.VISIBLE
+        return self.filter(source__status=visible, target__status=visible)
+
+    def with_strength(self):
+        strength = Q(votes__kind=Vote.Kind.STRENGTH)
+        return self.annotate(
+            strength_count=Count("votes", filter=strength),
+            strength_mean=Avg("votes__value", filter=strength),
+        )
+
+    def for_map(self):
+        return self.with_strength().order_by("id")
+
+
+class RelationKind(models.TextChoices):
+    SUPPORTS = "supports", _("supports")
+    OPPOSES = "opposes", _("opposes")
+    ANSWERS = "answers", _("answers")
+
+
+class Relation(models.Model):
+    """A typed edge from a child statement (source) to the parent it speaks to (target)."""
+
+    Kind = RelationKind
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="relations")
+    source = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="outgoing")
+    target = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="incoming")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RelationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=RelationKind.values), name="relation_kind_valid"),
+            models.CheckConstraint(condition=~Q(source=F("target")), name="relation_no_self_link"),
+            models.UniqueConstraint(fields=["source", "target"], name="relation_one_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+class VoteQuerySet(models.QuerySet):
+    def by(self, participant):
+        if participant is None:
+            return self.none()
+        return self.filter(participant=participant)
+
+
+class VoteKind(models.TextChoices):
+    AGREEMENT = "agreement", _("Agreement")
+    STRENGTH = "strength", _("Strength")
+    LENS_A = "lens_a", _("First pole")
+    LENS_B = "lens_b", _("Second pole")
+
+
+class Vote(models.Model):
+    """One participant's current judgement on one target; changing it updates the row."""
+
+    Kind = VoteKind
+
+    # (low, high) inclusive, also enforced by check constraints below.
+    RANGES = {VoteKind.AGREEMENT: (-2, 2), VoteKind.STRENGTH: (0, 4), VoteKind.LENS_A: (0, 4), VoteKind.LENS_B: (0, 4)}
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    statement = models.ForeignKey(Statement, null=True, blank=True, on_delete=models.CASCADE, related_name="votes")
+    relation = models.ForeignKey(Relation, null=True, blank=True, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=VoteKind.values), name="vote_kind_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="strength", relation__isnull=False, statement__isnull=True)
+                    | (~Q(kind="strength") & Q(statement__isnull=False, relation__isnull=True))
+                ),
+                name="vote_target_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="agreement", value__gte=-2, value__lte=2)
+                    | (~Q(kind="agreement") & Q(value__gte=0, value__lte=4))
+                ),
+                name="vote_value_in_range",
+            ),
+            # Not partial on purpose: NULLs never collide, and a plain unique index lets a vote be
+            # an atomic upsert (INSERT … ON CONFLICT) instead of a racy read-then-write.
+            models.UniqueConstraint(
+                fields=["participant", "statement", "kind"], name="vote_one_per_participant_statement_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "relation", "kind"], name="vote_one_per_participant_relation_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["workshop", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.kind}={self.value}"
+
+
+class SourceDocument(models.Model):
+    """Reading material for the workshop, which highlights can anchor into."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    citation = models.CharField(max_length=500, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    text = models.TextField()
+    added_by = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_hidden=False)
+
+    def open_flags(self):
+        return self.filter(kind=Annotation.Kind.FLAG, resolved_at__isnull=True)
+
+
+class AnnotationKind(models.TextChoices):
+    COMMENT = "comment", _("Comment")
+    QUESTION = "question", _("Question")
+    TAG = "tag", _("Tag")
+    FLAG = "flag", _("Flag for a moderator")
+    HIGHLIGHT = "highlight", _("Highlight")
+
+
+class Annotation(models.Model):
+    """A comment, question, tag or flag on a statement or relation, or a highlight in a document.
+
+    Highlights use a W3C text-quote selector (exact + prefix + suffix) so they stay anchored
+    when offsets would drift.
+    """
+
+    Kind = AnnotationKind
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="annotations")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations"
+    )
+    statement = models.ForeignKey(
+        Statement, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations"
+    )
+    relation = models.ForeignKey(Relation, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations")
+    document = models.ForeignKey(
+        SourceDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="highlights"
+    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    text = models.TextField(blank=True)
+    quote_exact = models.TextField(blank=True)
+    quote_prefix = models.CharField(max_length=200, blank=True)
+    quote_suffix = models.CharField(max_length=200, blank=True)
+    is_hidden = models.BooleanField(default=False)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=AnnotationKind.values), name="annotation_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(statement__isnull=False) | Q(relation__isnull=False) | Q(document__isnull=False),
+                name="annotation_has_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="highlight") | (Q(document__isnull=False) & ~Q(quote_exact="")),
+                name="annotation_highlight_has_quote",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text[:40]}"
+
+
+class EventQuerySet(models.QuerySet):
+    def in_workshop(self, workshop):
+        return self.filter(workshop=workshop)
+
+    def after(self, event_id: int):
+        return self.filter(id__gt=event_id).order_by("id")
+
+
+class Event(models.Model):
+    """Append-only log: one row per change, written in the change's own transaction.
+
+    It feeds the live streams (its id is the SSE id), the audit log and reproducible reports.
+    """
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="events")
+    verb = models.CharField(max_length=40)
+    actor = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    statement = models.ForeignKey(Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["workshop", "id"]), models.Index(fields=["workshop", "verb"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.verb}"
+
+
+class ApiToken(models.Model):
+    """A named bearer token a moderator creates for scripts; only its hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class StreamPresence(models.Model):
+    """Open event streams per app process and workshop, summed across processes for presence."""
+
+    process = models.CharField(max_length=64)
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="+")
+    connections = models.PositiveIntegerField(default=0)
+    participants = models.JSONField(default=list, blank=True)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["process", "workshop"], name="presence_one_row_per_process")]
+
+    def __str__(self) -> str:
+        return f"{self.process}: {self.connections}"
