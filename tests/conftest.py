@@ -1,5 +1,7 @@
 """Shared fixtures: a moderator account, an open workshop, and people seated in it."""
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -48,3 +50,40 @@ def position(workshop, alice):
 @pytest.fixture
 def claim(position, bob):
     return add_statement(bob, position, Statement.Kind.CLAIM, "Open science speeds up progress.", relation="supports")
+
+
+@pytest.fixture
+def live_server_url(transactional_db):
+    """A real uvicorn server on a free loopback port, seeing what the test commits."""
+    from tests.servers import uvicorn_server
+
+    with uvicorn_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium for the session, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.servers import CHROMIUM, CHROMIUM_ARGS
+
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls the tests make
+    # around it are still plain synchronous calls, so Django's async guard does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser context (its own cookies) and page; fails the test on any page error."""
+    context = chromium.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
