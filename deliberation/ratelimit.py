@@ -1,0 +1,65 @@
+"""A small fixed-window rate limiter on Django's cache (Redis when `REDIS_URL` is set).
+
+Pages and the API call `check_rate` with a key naming who does what, e.g. `join:ip:<addr>` or
+`vote:participant:<id>`; past the limit it raises the domain's `RateLimited` (status 429).
+The named limits below are the defaults the participant pages use; `settings.RATE_LIMITS` may
+override any of them as `{"name": (limit, window_seconds)}`.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from deliberation.domain.errors import RateLimited
+
+DEFAULT_LIMITS = {
+    "join": (30, 600),  # seats taken per IP address
+    "join_code_guess": (12, 600),  # wrong join codes per IP address
+    "statement": (30, 300),  # statements added per participant
+    "vote": (300, 60),  # votes cast or retracted per participant
+    "annotation": (60, 300),  # comments, tags, flags and highlights per participant
+}
+
+
+def limit_for(name: str) -> tuple[int, int]:
+    return getattr(settings, "RATE_LIMITS", {}).get(name, DEFAULT_LIMITS[name])
+
+
+def check_rate(key: str, limit: int, window_seconds: int, cost: int = 1) -> int:
+    """Count `cost` hits for `key` in the current window; raise `RateLimited` past `limit`.
+
+    `cost=0` only checks (for limits that count failures, such as wrong join codes).
+    Returns the number of hits in the window so far.
+    """
+    window = int(time.time() // window_seconds)
+    cache_key = f"rate:{key}:{window_seconds}:{window}"
+    if cost:
+        cache.add(cache_key, 0, timeout=window_seconds + 1)
+        try:
+            hits = cache.incr(cache_key, cost)
+        except ValueError:  # expired between add and incr
+            cache.set(cache_key, cost, timeout=window_seconds + 1)
+            hits = cost
+    else:
+        hits = cache.get(cache_key, 0)
+    if hits > limit or (cost == 0 and hits >= limit):
+        wait = window_seconds - int(time.time()) % window_seconds
+        raise RateLimited(
+            _("Too many attempts in a short time. Please wait %(wait)s and try again.")
+            % {"wait": ngettext("%(n)d second", "%(n)d seconds", wait) % {"n": wait}}
+        )
+    return hits
+
+
+def check_named(name: str, who: str, cost: int = 1) -> int:
+    """`check_rate` with one of the named default limits, e.g. `check_named("vote", "participant:7")`."""
+    limit, window = limit_for(name)
+    return check_rate(f"{name}:{who}", limit, window, cost=cost)
+
+
+def client_ip(request) -> str:
+    """The address the request came from. Behind a proxy, configure it to set REMOTE_ADDR."""
+    return request.META.get("REMOTE_ADDR") or "unknown"
