@@ -1,56 +1,122 @@
-"""Pages a workshop participant sees: the landing page, joining, and the map."""
+"""Joining a workshop: the landing page, join codes and links, QR codes, resume links, and the
+participant's own activity."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from deliberation.argument_map import load_argument_map
-from deliberation.domain import DomainError, find_workshop_by_code, join_workshop
+from deliberation.domain import DomainError, NotFound, find_workshop_by_code, join_workshop
+from deliberation.models import Annotation, Participant, Statement, Vote
+from deliberation.qr import qr_svg
+from deliberation.ratelimit import check_named, client_ip
 
-from .seats import current_participant, remember_seat, workshop_or_404
+from .helpers import hx_render, seat
+from .seats import current_participant, remember_seat
+from .workshop import join_redirect
+
+HOME = "deliberation/home.html"
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "deliberation/home.html", {"code": request.GET.get("code", "")})
+    return render(request, HOME, {"code": request.GET.get("code", "")})
 
 
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Join with a code and a name (or a random alias). A browser that already holds a seat in the
+    workshop continues as that participant instead of taking a second one."""
     code = request.POST.get("code", code)
     if request.method == "GET":
-        return render(request, "deliberation/home.html", {"code": code})
-    try:
-        workshop = find_workshop_by_code(code)
-        existing = current_participant(request, workshop)
-        if existing is not None:
+        workshop = _workshop_for_link(code)
+        if workshop is not None and current_participant(request, workshop) is not None:
             return redirect("workshop", slug=workshop.slug)
+        context = {"code": workshop.display_join_code if workshop else code, "workshop": workshop}
+        return render(request, HOME, context)
+    ip = client_ip(request)
+    try:
+        check_named("join_code_guess", f"ip:{ip}", cost=0)
+        try:
+            workshop = find_workshop_by_code(code)
+        except NotFound:
+            check_named("join_code_guess", f"ip:{ip}")
+            raise
+        if current_participant(request, workshop) is not None:
+            return redirect("workshop", slug=workshop.slug)
+        check_named("join", f"ip:{ip}")
         participant = join_workshop(
             workshop, request.POST.get("display_name", ""), anonymous=bool(request.POST.get("anonymous"))
         )
     except DomainError as error:
         context = {"code": code, "display_name": request.POST.get("display_name", ""), "error": error}
-        return render(request, "deliberation/home.html", context, status=error.status)
+        return hx_render(request, HOME, "join_form", context, status=error.status)
     remember_seat(request, participant)
-    messages.success(request, f"Welcome, {participant.display_name}.")
+    messages.success(request, _("Welcome, %(name)s.") % {"name": participant.display_name})
     return redirect("workshop", slug=workshop.slug)
 
 
+def _workshop_for_link(code: str):
+    if not code:
+        return None
+    try:
+        return find_workshop_by_code(code)
+    except DomainError:
+        return None
+
+
 @require_GET
-def workshop_page(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_or_404(slug)
-    participant = current_participant(request, workshop)
-    if participant is None:
-        return redirect(f"/?code={workshop.display_join_code}" if workshop.join_code_is_valid() else "/")
-    argument_map = load_argument_map(workshop, participant)
-    return render(
-        request,
-        "deliberation/workshop.html",
-        {
-            "workshop": workshop,
-            "participant": participant,
-            "argument_map": argument_map,
-            "outline": argument_map.outline(),
-        },
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    """A participant's personal link: opening it on another device continues in the same seat."""
+    participant = (
+        Participant.objects.select_related("workshop").filter(resume_token=token, is_banned=False).first()
+        if token
+        else None
     )
+    if participant is None:
+        raise Http404(_("This resume link is not valid."))
+    remember_seat(request, participant)
+    messages.success(request, _("Welcome back, %(name)s.") % {"name": participant.display_name})
+    return redirect("workshop", slug=participant.workshop.slug)
+
+
+@require_GET
+def join_qr(request: HttpRequest, slug: str) -> HttpResponse:
+    """An SVG QR code of the workshop's join link, for the room's screen or a neighbour's phone."""
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    url = request.build_absolute_uri(reverse("join_by_link", args=[workshop.join_code]))
+    response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def my_activity(request: HttpRequest, slug: str) -> HttpResponse:
+    """My statements with their status (and a moderator's reason), my votes, my annotations."""
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    statements = list(
+        Statement.objects.in_workshop(workshop).filter(author=participant).exclude(kind=Statement.Kind.QUESTION)
+    )
+    votes = list(
+        Vote.objects.by(participant)
+        .select_related("statement", "relation__source", "relation__target")
+        .order_by("-updated_at")
+    )
+    annotations = list(
+        Annotation.objects.filter(workshop=workshop, author=participant).select_related("statement", "document")
+    )
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "statements": statements,
+        "votes": votes,
+        "annotations": annotations,
+        "resume_url": request.build_absolute_uri(reverse("resume", args=[participant.resume_token])),
+    }
+    return hx_render(request, "deliberation/activity.html", "activity", context)

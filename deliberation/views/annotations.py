@@ -1,0 +1,66 @@
+"""Comments and questions (threaded one level), tags, and flags for a moderator on a statement."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from deliberation.domain import DomainError, InvalidInput, annotate
+from deliberation.models import Annotation
+from deliberation.ratelimit import check_named
+
+from .helpers import domain_errors, require_seat, statement_in
+from .workshop import render_statement
+
+KINDS = (Annotation.Kind.COMMENT, Annotation.Kind.QUESTION, Annotation.Kind.TAG, Annotation.Kind.FLAG)
+NOTES = {
+    Annotation.Kind.COMMENT: gettext_lazy("Your comment is posted."),
+    Annotation.Kind.QUESTION: gettext_lazy("Your question is posted."),
+    Annotation.Kind.TAG: gettext_lazy("Tag added."),
+    Annotation.Kind.FLAG: gettext_lazy("Thank you. A moderator will look at it."),
+}
+
+
+@require_POST
+@domain_errors
+def annotate_statement(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+    workshop, participant = require_seat(request, slug)
+    statement = statement_in(workshop, participant, statement_id)
+    data = request.POST
+    kind = data.get("kind", "")
+    try:
+        if kind not in KINDS:
+            raise InvalidInput(_("Choose a comment, a question, a tag or a flag."), field="kind")
+        parent = None
+        if data.get("parent"):
+            parent = Annotation.objects.filter(statement=statement, pk=_int(data["parent"])).first()
+            if parent is None:
+                raise InvalidInput(_("The comment you answer is not on this statement."), field="parent")
+        check_named("annotation", f"participant:{participant.pk}")
+        annotate(participant, kind, data.get("text", ""), statement=statement, parent=parent)
+    except DomainError as error:
+        return render_statement(
+            request,
+            workshop,
+            participant,
+            statement,
+            fragment="annotations",
+            status=error.status,
+            annotation_error=error,
+            annotation_values={"kind": kind, "text": data.get("text", ""), "parent": data.get("parent", "")},
+        )
+    note = NOTES[kind]
+    if not request.htmx:
+        messages.success(request, note)
+        return redirect(reverse("statement", args=[slug, statement.pk]) + f"#statement-{statement.pk}-annotations")
+    return render_statement(request, workshop, participant, statement, fragment="annotations", annotation_note=note)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,159 @@
+"""The detail panel of one statement: its text and source, parents and children, tallies, the
+viewer's votes and the annotations, loaded in a fixed handful of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from deliberation.models import (
+    Annotation,
+    Participant,
+    Relation,
+    SourceDocument,
+    Statement,
+    Vote,
+    Workshop,
+)
+
+from .helpers import abilities
+from .outline import tally_shown
+
+SCALE_CHOICES = [(0, _("Not at all")), (1, _("A little")), (2, _("Somewhat")), (3, _("Much")), (4, _("Very much"))]
+
+AGREEMENT_CHOICES = [
+    (-2, _("Strongly disagree")),
+    (-1, _("Disagree")),
+    (0, _("Unsure")),
+    (1, _("Agree")),
+    (2, _("Strongly agree")),
+]
+
+
+@dataclass
+class Thread:
+    comment: Annotation
+    replies: list[Annotation] = field(default_factory=list)
+
+
+@dataclass
+class Detail:
+    workshop: Workshop
+    viewer: Participant | None
+    statement: Statement
+    parents: list[Relation]
+    supports: list[Relation]
+    opposes: list[Relation]
+    answers: list[Relation]
+    my_votes: dict[tuple[str, int], int]  # (kind, statement or relation id) -> value
+    threads: list[Thread]
+    tags: list[Annotation]
+    flags: list[Annotation]
+    documents: list[SourceDocument]
+
+    @property
+    def is_mine(self) -> bool:
+        return self.viewer is not None and self.statement.author_id == self.viewer.pk
+
+    @property
+    def my_agreement(self) -> int | None:
+        return self.my_votes.get((Vote.Kind.AGREEMENT, self.statement.pk))
+
+    @property
+    def my_lens_a(self) -> int | None:
+        return self.my_votes.get((Vote.Kind.LENS_A, self.statement.pk))
+
+    @property
+    def my_lens_b(self) -> int | None:
+        return self.my_votes.get((Vote.Kind.LENS_B, self.statement.pk))
+
+    @property
+    def tally_visible(self) -> bool:
+        return tally_shown(self.workshop, self.viewer, self.my_agreement is not None)
+
+    @property
+    def can(self) -> dict:
+        return abilities(self.workshop, self.viewer)
+
+    @property
+    def lens_open(self) -> bool:
+        return self.workshop.allow_lens_votes and self.workshop.has_dilemma
+
+    @property
+    def lens_rows(self) -> list[tuple[str, str, int | None]]:
+        return [
+            (Vote.Kind.LENS_A, self.workshop.pole_a, self.my_lens_a),
+            (Vote.Kind.LENS_B, self.workshop.pole_b, self.my_lens_b),
+        ]
+
+    def strength_of(self, relation: Relation) -> int | None:
+        return self.my_votes.get((Vote.Kind.STRENGTH, relation.pk))
+
+
+def _shown(statement: Statement, viewer: Participant | None) -> bool:
+    if statement.status == Statement.Status.VISIBLE:
+        return True
+    if viewer is None:
+        return False
+    if viewer.is_moderator:
+        return statement.status != Statement.Status.MERGED
+    return statement.author_id == viewer.pk and statement.status in (
+        Statement.Status.PENDING,
+        Statement.Status.REJECTED,
+    )
+
+
+def load_detail(workshop: Workshop, viewer: Participant | None, statement: Statement) -> Detail:
+    """Five queries: the statement with tallies, its links with neighbours, my votes, annotations,
+    and the workshop's documents (offered as sources for new evidence)."""
+    statement = (
+        Statement.objects.in_workshop(workshop).select_related("author", "source_document").with_tallies()
+    ).get(pk=statement.pk)
+    statement.workshop = workshop
+    relations = [
+        relation
+        for relation in Relation.objects.in_workshop(workshop)
+        .filter(Q(source=statement) | Q(target=statement))
+        .select_related("source", "target", "source__author")
+        .with_strength()
+        .order_by("id")
+        if _shown(relation.source, viewer) and _shown(relation.target, viewer)
+    ]
+    parents = [r for r in relations if r.source_id == statement.pk]
+    children = [r for r in relations if r.target_id == statement.pk]
+    my_votes = {}
+    if viewer is not None:
+        votes = Vote.objects.by(viewer).filter(Q(statement=statement) | Q(relation__in=[r.pk for r in parents]))
+        for kind, statement_id, relation_id, value in votes.values_list("kind", "statement_id", "relation_id", "value"):
+            my_votes[(kind, relation_id or statement_id)] = value
+    for relation in parents:
+        relation.my_strength = my_votes.get((Vote.Kind.STRENGTH, relation.pk))
+    threads: dict[int, Thread] = {}
+    tags, flags = [], []
+    annotations = Annotation.objects.filter(statement=statement).visible().select_related("author").order_by("id")
+    for annotation in annotations:
+        if annotation.kind == Annotation.Kind.TAG:
+            tags.append(annotation)
+        elif annotation.kind == Annotation.Kind.FLAG:
+            # Flags go to the moderators; their authors see their own.
+            if viewer is not None and (viewer.is_moderator or annotation.author_id == viewer.pk):
+                flags.append(annotation)
+        elif annotation.parent_id and annotation.parent_id in threads:
+            threads[annotation.parent_id].replies.append(annotation)
+        elif annotation.kind in (Annotation.Kind.COMMENT, Annotation.Kind.QUESTION):
+            threads[annotation.pk] = Thread(annotation)
+    documents = list(SourceDocument.objects.filter(workshop=workshop).only("id", "title").order_by("id"))
+    return Detail(
+        workshop=workshop,
+        viewer=viewer,
+        statement=statement,
+        parents=parents,
+        supports=[r for r in children if r.kind == Relation.Kind.SUPPORTS],
+        opposes=[r for r in children if r.kind == Relation.Kind.OPPOSES],
+        answers=[r for r in children if r.kind == Relation.Kind.ANSWERS],
+        my_votes=my_votes,
+        threads=list(threads.values()),
+        tags=tags,
+        flags=flags,
+        documents=documents,
+    )

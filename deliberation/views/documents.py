@@ -1,0 +1,156 @@
+"""Source documents with their highlights. A highlight is stored as a W3C text-quote selector
+(exact passage, with some text before and after), so it stays anchored to the words, not to
+offsets; a passage can also become evidence for a statement or the quote of a new claim."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from deliberation.domain import DomainError, annotate
+from deliberation.models import Annotation, SourceDocument, Statement
+from deliberation.ratelimit import check_named
+
+from .helpers import abilities, domain_errors, hx_render, require_seat, seat
+from .workshop import join_redirect
+
+TEMPLATE = "deliberation/document.html"
+
+
+@dataclass
+class Segment:
+    text: str
+    marks: list  # the highlights and evidence covering this stretch of text
+
+
+def anchor(text: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int] | None:
+    """Where a text-quote selector points in `text`: the occurrence of `exact` whose surroundings
+    best match `prefix` and `suffix`, or None when the passage is gone."""
+    if not exact:
+        return None
+    best, best_score, start = None, -1, text.find(exact)
+    while start != -1:
+        end = start + len(exact)
+        score = _common_suffix(text[:start], prefix) + _common_prefix(text[end:], suffix)
+        if score > best_score:
+            best, best_score = (start, end), score
+        start = text.find(exact, start + 1)
+    return best
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def segments(text: str, marks: list[tuple[int, int, object]]) -> list[Segment]:
+    """Cut the text at every mark boundary, so each stretch knows which marks cover it."""
+    cuts = sorted({0, len(text), *(p for start, end, _m in marks for p in (start, end))})
+    result = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        if start == end:
+            continue
+        covering = [m for s, e, m in marks if s <= start and end <= e]
+        result.append(Segment(text[start:end], covering))
+    return result
+
+
+def document_context(workshop, participant, document: SourceDocument, **extra) -> dict:
+    highlights = list(
+        Annotation.objects.filter(document=document, kind=Annotation.Kind.HIGHLIGHT)
+        .visible()
+        .select_related("author")
+        .order_by("id")
+    )
+    evidence = list(
+        Statement.objects.in_workshop(workshop)
+        .shown_to(participant)
+        .filter(source_document=document)
+        .exclude(source_quote="")
+        .order_by("id")
+    )
+    marks, lost = [], []
+    for highlight in highlights:
+        place = anchor(document.text, highlight.quote_exact, highlight.quote_prefix, highlight.quote_suffix)
+        (marks.append((*place, highlight)) if place else lost.append(highlight))
+    for statement in evidence:
+        place = anchor(document.text, statement.source_quote.strip())
+        if place:
+            marks.append((*place, statement))
+    return {
+        "workshop": workshop,
+        "participant": participant,
+        "document": document,
+        "segments": segments(document.text, marks),
+        "highlights": highlights,
+        "evidence": evidence,
+        "lost": lost,
+        "can": abilities(workshop, participant),
+        "kinds": [(Statement.Kind.CLAIM, _("Claim")), (Statement.Kind.EVIDENCE, _("Evidence"))],
+        **extra,
+    }
+
+
+@require_GET
+def document_list(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    documents = SourceDocument.objects.filter(workshop=workshop).order_by("id")
+    context = {"workshop": workshop, "participant": participant, "documents": documents}
+    return hx_render(request, "deliberation/documents.html", "documents", context)
+
+
+@require_GET
+def document_page(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    document = get_object_or_404(SourceDocument, workshop=workshop, pk=document_id)
+    return hx_render(request, TEMPLATE, "document_text", document_context(workshop, participant, document))
+
+
+@require_POST
+@domain_errors
+def highlight(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    """Save a highlight: the passage, with up to 32 characters before and after to anchor it."""
+    workshop, participant = require_seat(request, slug)
+    document = SourceDocument.objects.filter(workshop=workshop, pk=document_id).first()
+    if document is None:
+        raise Http404(_("No such document in this workshop."))
+    data = request.POST
+    try:
+        check_named("annotation", f"participant:{participant.pk}")
+        annotate(
+            participant,
+            Annotation.Kind.HIGHLIGHT,
+            data.get("text", ""),
+            document=document,
+            quote_exact=data.get("quote_exact", ""),
+            quote_prefix=data.get("quote_prefix", "")[-32:],
+            quote_suffix=data.get("quote_suffix", "")[:32],
+        )
+    except DomainError as error:
+        context = document_context(
+            workshop, participant, document, highlight_error=error, quote_exact=data.get("quote_exact", "")
+        )
+        return hx_render(request, TEMPLATE, "document_text", context, status=error.status)
+    note = _("Highlight saved.")
+    if not request.htmx:
+        messages.success(request, note)
+        return redirect(reverse("document", args=[slug, document.pk]))
+    context = document_context(workshop, participant, document, highlight_note=note)
+    return hx_render(request, TEMPLATE, "document_text", context)

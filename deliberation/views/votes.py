@@ -1,0 +1,94 @@
+"""Voting: agreement and lens ratings on a statement, strength on a link. One click casts or
+changes a vote; `retract` takes it back. With htmx only the vote widget and the tally change."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from deliberation.domain import DomainError, cast_vote, retract_vote
+from deliberation.models import Relation, Statement, Vote
+from deliberation.ratelimit import check_named
+
+from .helpers import domain_errors, require_seat, statement_in
+from .workshop import TEMPLATE, render_statement, tally_context
+
+STATEMENT_KINDS = (Vote.Kind.AGREEMENT, Vote.Kind.LENS_A, Vote.Kind.LENS_B)
+
+
+def _cast(participant, kind: str, data, **target) -> str:
+    check_named("vote", f"participant:{participant.pk}")
+    if data.get("retract"):
+        retract_vote(participant, kind, **target)
+        return _("Your vote is taken back.")
+    cast_vote(participant, kind, data.get("value", ""), **target)
+    return _("Your vote is counted.")
+
+
+@require_POST
+@domain_errors
+def vote_statement(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+    workshop, participant = require_seat(request, slug)
+    statement = statement_in(workshop, participant, statement_id)
+    kind = request.POST.get("kind", Vote.Kind.AGREEMENT)
+    try:
+        if kind not in STATEMENT_KINDS:
+            raise DomainError(_("Unknown kind of vote."), field="kind")
+        note = _cast(participant, kind, request.POST, statement=statement)
+    except DomainError as error:
+        return render_statement(
+            request, workshop, participant, statement, fragment="votes", status=error.status, vote_error=error
+        )
+    if not request.htmx:
+        messages.success(request, note)
+        return redirect(reverse("statement", args=[slug, statement.pk]) + f"#statement-{statement.pk}-votes")
+    response = render_statement(request, workshop, participant, statement, fragment="votes", vote_note=note)
+    # The outline's tally of the same statement follows, out of band.
+    context = {**tally_context(workshop, participant, statement.pk), "oob": True}
+    response.content += render_to_string(f"{TEMPLATE}#tally", context, request=request).encode()
+    return response
+
+
+@require_POST
+@domain_errors
+def vote_relation(request: HttpRequest, slug: str, relation_id: int) -> HttpResponse:
+    """Strength of a link: how much does this reason matter to its parent (0…4)?"""
+    workshop, participant = require_seat(request, slug)
+    relation = Relation.objects.in_workshop(workshop).select_related("source", "target").filter(pk=relation_id).first()
+    if relation is None or relation.source.status != Statement.Status.VISIBLE:
+        raise Http404(_("No such link in this workshop."))
+    relation.workshop = workshop
+    statement = statement_in(workshop, participant, relation.source_id)
+    try:
+        note = _cast(participant, Vote.Kind.STRENGTH, request.POST, relation=relation)
+    except DomainError as error:
+        return render_statement(
+            request,
+            workshop,
+            participant,
+            statement,
+            fragment="strength",
+            status=error.status,
+            relation=_with_strength(relation),
+            strength_error=error,
+        )
+    if not request.htmx:
+        messages.success(request, note)
+        return redirect(reverse("statement", args=[slug, statement.pk]) + f"#relation-{relation.pk}-strength")
+    return render_statement(
+        request,
+        workshop,
+        participant,
+        statement,
+        fragment="strength",
+        relation=_with_strength(relation),
+        strength_note=note,
+    )
+
+
+def _with_strength(relation: Relation) -> Relation:
+    fresh = Relation.objects.with_strength().select_related("target").get(pk=relation.pk)
+    return fresh

@@ -1,0 +1,181 @@
+"""The workshop page and the fragments it is made of. Each swappable region has a GET URL of its
+own, so live updates can re-fetch exactly that region (see the list atop workshop.html)."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from deliberation.argument_map import load_argument_map
+from deliberation.models import Participant, Statement, Vote, Workshop
+
+from .detail import AGREEMENT_CHOICES, SCALE_CHOICES, Detail, load_detail
+from .helpers import PHASE_ALLOWS, abilities, hx_render, seat, statement_in
+from .outline import Filters, filter_statements, graph_elements, outline_rows, tally_shown
+
+TEMPLATE = "deliberation/workshop.html"
+
+
+def join_redirect(workshop: Workshop) -> HttpResponse:
+    if workshop.join_code_is_valid():
+        return redirect(reverse("join_by_link", args=[workshop.join_code]))
+    return redirect("home")
+
+
+def banner_context(workshop: Workshop, participant: Participant | None) -> dict:
+    focus = workshop.focus_statement
+    if focus is not None and focus.status != Statement.Status.VISIBLE:
+        focus = None
+    ends_at = workshop.timer_ends_at
+    remaining = int((ends_at - timezone.now()).total_seconds()) if ends_at else 0
+    return {
+        "phase_allows": PHASE_ALLOWS.get(workshop.phase, ""),
+        "focus": focus,
+        "timer_running": remaining > 0,
+        "timer_remaining": f"{remaining // 60}:{remaining % 60:02d}" if remaining > 0 else "",
+    }
+
+
+def participant_count(workshop: Workshop) -> int:
+    return Participant.objects.active().filter(workshop=workshop).count()
+
+
+def page_context(
+    request: HttpRequest, workshop: Workshop, participant: Participant | None, detail: Detail | None = None, **extra
+) -> dict:
+    """Everything the full page shows, in a constant number of queries."""
+    filters = Filters.from_query(request.GET)
+    argument_map = load_argument_map(workshop, participant)
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "filters": filters,
+        "rows": outline_rows(argument_map, participant),
+        "results": filter_statements(argument_map, participant, filters) if filters.active else None,
+        "statement_count": len(argument_map.statements) - 1,
+        "participant_count": participant_count(workshop),
+        "can": abilities(workshop, participant),
+        "kinds": _kind_choices(),
+        "detail": detail,
+        "s": detail.statement if detail else None,
+        "source_kinds": Statement.SourceKind.choices,
+        "agreement_choices": AGREEMENT_CHOICES,
+        "scale_choices": SCALE_CHOICES,
+        **banner_context(workshop, participant),
+        **extra,
+    }
+    return context
+
+
+def _kind_choices():
+    return [(k, label) for k, label in Statement.Kind.choices if k != Statement.Kind.QUESTION]
+
+
+def detail_context(workshop: Workshop, participant: Participant | None, detail: Detail, **extra) -> dict:
+    return {
+        "workshop": workshop,
+        "participant": participant,
+        "detail": detail,
+        "s": detail.statement,
+        "can": detail.can,
+        "source_kinds": Statement.SourceKind.choices,
+        "agreement_choices": AGREEMENT_CHOICES,
+        "scale_choices": SCALE_CHOICES,
+        **extra,
+    }
+
+
+def render_statement(
+    request: HttpRequest,
+    workshop: Workshop,
+    participant: Participant | None,
+    statement: Statement,
+    fragment: str = "detail",
+    status: int = 200,
+    **extra,
+) -> HttpResponse:
+    """A statement's detail: one fragment of the panel for htmx, the whole page with the panel open
+    otherwise (also used to show a form again with its error)."""
+    detail = load_detail(workshop, participant, statement)
+    if request.htmx:
+        response = render(
+            request,
+            f"deliberation/_detail.html#{fragment}",
+            detail_context(workshop, participant, detail, **extra),
+            status=status,
+        )
+    else:
+        response = render(
+            request, TEMPLATE, page_context(request, workshop, participant, detail, **extra), status=status
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def workshop_page(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    return hx_render(request, TEMPLATE, "outline", page_context(request, workshop, participant))
+
+
+@require_GET
+def statement_page(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    statement = statement_in(workshop, participant, statement_id)
+    return render_statement(request, workshop, participant, statement)
+
+
+@require_GET
+def banners_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    context = {"workshop": workshop, "participant": participant, **banner_context(workshop, participant)}
+    return render(request, f"{TEMPLATE}#banners", context)
+
+
+@require_GET
+def outline_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    return render(request, f"{TEMPLATE}#outline", page_context(request, workshop, participant))
+
+
+@require_GET
+def count_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    context = {"workshop": workshop, "participant_count": participant_count(workshop)}
+    return render(request, f"{TEMPLATE}#participant_count", context)
+
+
+@require_GET
+def tally_fragment(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+    """The outline's tally of one statement (`#statement-<id>-tally`), honouring hidden results."""
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    return render(request, f"{TEMPLATE}#tally", tally_context(workshop, participant, statement_id))
+
+
+def tally_context(workshop: Workshop, participant: Participant | None, statement_id) -> dict:
+    statement = statement_in(workshop, participant, statement_id)
+    statement = Statement.objects.with_tallies().get(pk=statement.pk)
+    voted = Vote.objects.by(participant).filter(statement=statement, kind=Vote.Kind.AGREEMENT).exists()
+    return {"workshop": workshop, "statement": statement, "tally_visible": tally_shown(workshop, participant, voted)}
+
+
+@require_GET
+def graph_data(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return JsonResponse({"error": "join first"}, status=403)
+    return JsonResponse(graph_elements(load_argument_map(workshop, participant)))

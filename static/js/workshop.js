@@ -1,0 +1,153 @@
+// The participant's workshop page: the outline as a keyboard-operable tree, the countdown of the
+// moderator's timer, and keeping focus sensible when htmx swaps the detail panel in.
+(function () {
+  "use strict";
+
+  var COLLAPSED_KEY = "deliberation:collapsed:" + location.pathname;
+
+  function collapsedSet() {
+    try { return new Set(JSON.parse(sessionStorage.getItem(COLLAPSED_KEY) || "[]")); } catch (e) { return new Set(); }
+  }
+  function saveCollapsed(set) {
+    try { sessionStorage.setItem(COLLAPSED_KEY, JSON.stringify(Array.from(set))); } catch (e) { /* private mode */ }
+  }
+
+  function items(tree) {
+    // Visible treeitems, in reading order (items inside collapsed groups are skipped).
+    return Array.prototype.filter.call(tree.querySelectorAll('[role="treeitem"]'), function (item) {
+      var group = item.parentElement.closest('[role="treeitem"]');
+      while (group) {
+        if (group.getAttribute("aria-expanded") === "false") return false;
+        group = group.parentElement.closest('[role="treeitem"]');
+      }
+      return true;
+    });
+  }
+
+  function setExpanded(item, expanded) {
+    if (!item.hasAttribute("aria-expanded")) return;
+    item.setAttribute("aria-expanded", expanded ? "true" : "false");
+    var set = collapsedSet();
+    var id = item.id;
+    if (expanded) set.delete(id); else set.add(id);
+    saveCollapsed(set);
+  }
+
+  function focusItem(tree, item) {
+    tree.querySelectorAll('[role="treeitem"][tabindex="0"]').forEach(function (other) { other.tabIndex = -1; });
+    item.tabIndex = 0;
+    item.focus();
+  }
+
+  function initTree(tree) {
+    if (tree.dataset.ready) return;
+    tree.dataset.ready = "1";
+    var collapsed = collapsedSet();
+    tree.querySelectorAll('[role="treeitem"][aria-expanded]').forEach(function (item) {
+      if (collapsed.has(item.id)) item.setAttribute("aria-expanded", "false");
+    });
+    tree.querySelectorAll("button.toggle").forEach(function (button) { button.hidden = false; });
+
+    tree.addEventListener("click", function (event) {
+      var toggle = event.target.closest("button.toggle");
+      if (!toggle) return;
+      var item = toggle.closest('[role="treeitem"]');
+      setExpanded(item, item.getAttribute("aria-expanded") === "false");
+    });
+
+    tree.addEventListener("keydown", function (event) {
+      var item = event.target.closest('[role="treeitem"]');
+      if (!item || event.target !== item) return;
+      var list = items(tree);
+      var index = list.indexOf(item);
+      var expanded = item.getAttribute("aria-expanded");
+      var handled = true;
+      switch (event.key) {
+        case "ArrowDown": if (index < list.length - 1) focusItem(tree, list[index + 1]); break;
+        case "ArrowUp": if (index > 0) focusItem(tree, list[index - 1]); break;
+        case "Home": focusItem(tree, list[0]); break;
+        case "End": focusItem(tree, list[list.length - 1]); break;
+        case "ArrowRight":
+          if (expanded === "false") setExpanded(item, true);
+          else if (expanded === "true") { var child = item.querySelector('[role="treeitem"]'); if (child) focusItem(tree, child); }
+          break;
+        case "ArrowLeft":
+          if (expanded === "true") setExpanded(item, false);
+          else { var parent = item.parentElement.closest('[role="treeitem"]'); if (parent) focusItem(tree, parent); }
+          break;
+        case "Enter": case " ":
+          var open = item.querySelector(":scope > .node-line > a");
+          if (open) open.click();
+          break;
+        default: handled = false;
+      }
+      if (handled) event.preventDefault();
+    });
+
+    tree.addEventListener("focusin", function (event) {
+      var item = event.target.closest('[role="treeitem"]');
+      if (item && event.target === item) {
+        tree.querySelectorAll('[role="treeitem"][tabindex="0"]').forEach(function (other) { if (other !== item) other.tabIndex = -1; });
+        item.tabIndex = 0;
+      }
+    });
+  }
+
+  function selectInOutline(statementId) {
+    document.querySelectorAll(".node.selected").forEach(function (node) { node.classList.remove("selected"); });
+    var node = document.getElementById("outline-" + statementId);
+    if (!node) return;
+    node.classList.add("selected");
+    // Open the collapsed branches that hide it.
+    var parent = node.parentElement.closest('[role="treeitem"]');
+    while (parent) { if (parent.getAttribute("aria-expanded") === "false") setExpanded(parent, true); parent = parent.parentElement.closest('[role="treeitem"]'); }
+  }
+
+  // The moderator's timer: count down from data-ends-at without asking the server.
+  function tick() {
+    document.querySelectorAll("[data-ends-at]").forEach(function (el) {
+      var left = Math.max(0, Math.round((Date.parse(el.dataset.endsAt) - Date.now()) / 1000));
+      el.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      el.classList.toggle("ending", left <= 30);
+    });
+  }
+
+  function init(root) {
+    (root || document).querySelectorAll('[role="tree"]').forEach(initTree);
+    tick();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    setInterval(tick, 1000);
+    var switcher = document.querySelector(".view-switch");
+    if (switcher) switcher.hidden = false;
+    var detail = document.querySelector("#detail .detail");
+    if (detail) { shownStatement = detail.dataset.statementId; selectInOutline(shownStatement); }
+  });
+
+  var shownStatement = null;
+  document.addEventListener("htmx:after:swap", function () {
+    init(document);
+    var panel = document.getElementById("detail");
+    var article = panel && panel.querySelector(".detail");
+    var id = article ? article.dataset.statementId : null;
+    if (id === shownStatement) return;
+    shownStatement = id;
+    if (!article) return;
+    selectInOutline(id);
+    document.dispatchEvent(new CustomEvent("deliberation:select", { detail: { id: id } }));
+    var heading = panel.querySelector("#detail-title");
+    if (heading) heading.focus({ preventScroll: true });
+    if (window.matchMedia("(max-width: 900px)").matches) panel.scrollIntoView({ block: "start" });
+  });
+
+  // "Jump to it" in the focus banner: also show the statement in the outline.
+  document.addEventListener("click", function (event) {
+    var jump = event.target.closest("[data-jump]");
+    if (!jump) return;
+    selectInOutline(jump.dataset.jump);
+    var node = document.getElementById("outline-" + jump.dataset.jump);
+    if (node) node.scrollIntoView({ block: "center" });
+  });
+})();
