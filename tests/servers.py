@@ -44,7 +44,7 @@ def uvicorn_server(port: int | None = None, **env):
     """Run the ASGI app in its own process on a free loopback port, against the test database."""
     port = port or free_port()
     environment = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "1",
         "DATABASE_URL": test_database_url(),
         "PYTHONUNBUFFERED": "1",
