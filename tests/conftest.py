@@ -9,6 +9,15 @@ from deliberation.domain import add_statement, create_workshop, join_workshop
 from deliberation.models import Phase, Statement
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache: every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def moderator_user(db):
     return get_user_model().objects.create_user("mod", password="a-long-test-password")
@@ -87,3 +96,11 @@ def page(chromium):
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def django_client_factory():
+    """Another browser: a fresh test client with its own cookies."""
+    from django.test import Client
+
+    return Client

@@ -47,7 +47,7 @@ def vote_statement(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
         return redirect(reverse("statement", args=[slug, statement.pk]) + f"#statement-{statement.pk}-votes")
     response = render_statement(request, workshop, participant, statement, fragment="votes", vote_note=note)
     # The outline's tally of the same statement follows, out of band.
-    context = {**tally_context(workshop, participant, statement.pk), "oob": True}
+    context = tally_context(workshop, participant, statement.pk, oob=True)
     response.content += render_to_string(f"{TEMPLATE}#tally", context, request=request).encode()
     return response
 

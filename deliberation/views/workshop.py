@@ -13,7 +13,16 @@ from deliberation.models import Participant, Statement, Vote, Workshop
 
 from .detail import AGREEMENT_CHOICES, SCALE_CHOICES, Detail, load_detail
 from .helpers import PHASE_ALLOWS, abilities, hx_render, seat, statement_in
-from .outline import Filters, filter_statements, graph_elements, outline_rows, tally_shown
+from .outline import (
+    Filters,
+    filter_statements,
+    graph_elements,
+    outline_rows,
+    render_results,
+    render_tree,
+    tally_html,
+    tally_shown,
+)
 
 TEMPLATE = "deliberation/workshop.html"
 
@@ -48,12 +57,20 @@ def page_context(
     """Everything the full page shows, in a constant number of queries."""
     filters = Filters.from_query(request.GET)
     argument_map = load_argument_map(workshop, participant)
+    prefix = reverse("statement", args=[workshop.slug, 0])[:-2]
+    results = filter_statements(argument_map, participant, filters) if filters.active else None
+    # Opened straight into the graph view, the page leaves the outline to be fetched on demand.
+    deferred = request.GET.get("view") == "graph" and not request.htmx and results is None
     context = {
         "workshop": workshop,
         "participant": participant,
         "filters": filters,
-        "rows": outline_rows(argument_map, participant),
-        "results": filter_statements(argument_map, participant, filters) if filters.active else None,
+        "tree_html": ""
+        if results is not None or deferred
+        else render_tree(outline_rows(argument_map, participant), prefix),
+        "outline_deferred": deferred,
+        "results": results,
+        "results_html": render_results(results, prefix) if results else "",
         "statement_count": len(argument_map.statements) - 1,
         "participant_count": participant_count(workshop),
         "can": abilities(workshop, participant),
@@ -166,11 +183,14 @@ def tally_fragment(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
     return render(request, f"{TEMPLATE}#tally", tally_context(workshop, participant, statement_id))
 
 
-def tally_context(workshop: Workshop, participant: Participant | None, statement_id) -> dict:
+def tally_context(workshop: Workshop, participant: Participant | None, statement_id, oob: bool = False) -> dict:
     statement = statement_in(workshop, participant, statement_id)
     statement = Statement.objects.with_tallies().get(pk=statement.pk)
     voted = Vote.objects.by(participant).filter(statement=statement, kind=Vote.Kind.AGREEMENT).exists()
-    return {"workshop": workshop, "statement": statement, "tally_visible": tally_shown(workshop, participant, voted)}
+    return {
+        "workshop": workshop,
+        "tally_html": tally_html(statement, tally_shown(workshop, participant, voted), oob=oob),
+    }
 
 
 @require_GET

@@ -29,7 +29,8 @@
     { selector: "node", style: {
       "label": "data(label)", "text-wrap": "wrap", "text-max-width": 140, "font-size": 11, "color": "#1d2430",
       "text-valign": "center", "text-halign": "center", "shape": "round-rectangle", "width": 160, "height": 52,
-      "background-color": "#ffffff", "border-width": 2, "border-color": "#5b6472" } },
+      "background-color": "#ffffff", "border-width": 2, "border-color": "#5b6472",
+      "min-zoomed-font-size": 7 } },
     { selector: 'node[kind = "question"]', style: { "background-color": "#2456a6", "color": "#ffffff", "border-color": "#2456a6", "font-weight": "bold", "width": 200 } },
     { selector: 'node[kind = "position"]', style: { "background-color": "#eef2fb", "border-color": "#2456a6", "font-weight": "bold" } },
     { selector: 'node[kind = "evidence"]', style: { "shape": "rectangle", "border-style": "double", "border-width": 4 } },
@@ -48,12 +49,14 @@
       .then(function (results) {
         var data = results[1];
         var many = data.nodes.length > 400;
+        var fetched = performance.now();
         cy = window.cytoscape({
           container: document.getElementById("graph-canvas"),
           elements: { nodes: data.nodes, edges: data.edges },
           style: STYLE,
-          layout: { name: "dagre", rankDir: "BT", nodeSep: many ? 10 : 30, rankSep: many ? 60 : 80, animate: false },
-          minZoom: 0.05, maxZoom: 2.5, wheelSensitivity: 0.3,
+          layout: data.layout === "preset" ? { name: "preset", fit: true, padding: 20 }
+            : { name: "dagre", rankDir: "BT", nodeSep: 30, rankSep: 80, animate: false },
+          minZoom: 0.02, maxZoom: 2.5,
           textureOnViewport: many, hideEdgesOnViewport: many, pixelRatio: many ? 1 : "auto",
         });
         cy.on("tap", "node", function (event) {
@@ -61,12 +64,20 @@
           var url = section.dataset.statementUrl.replace(/\/0\/$/, "/" + id + "/");
           if (window.htmx) window.htmx.ajax("GET", url, { target: "#detail" }); else location.href = url;
         });
+        window.deliberationGraph = cy; // a hook for pages that colour the map (results, groups)
         var selected = document.querySelector("#detail .detail");
         if (selected) select(selected.dataset.statementId);
-        status.textContent = "";
-        section.dataset.ready = "1";
-        window.__graphReadyMs = performance.now() - started;
-        document.dispatchEvent(new CustomEvent("deliberation:graph-ready", { detail: { ms: window.__graphReadyMs } }));
+        var laidOut = performance.now();
+        // Ready once the first frame is on screen, not merely when the layout is computed.
+        requestAnimationFrame(function () {
+          requestAnimationFrame(function () {
+            status.textContent = "";
+            section.dataset.ready = "1";
+            window.__graphReadyMs = performance.now() - started;
+            window.__graphTimings = { fetchAndLoad: fetched - started, layout: laidOut - fetched, firstFrame: performance.now() - laidOut, nodes: data.nodes.length };
+            document.dispatchEvent(new CustomEvent("deliberation:graph-ready", { detail: { ms: window.__graphReadyMs } }));
+          });
+        });
       })
       .catch(function (error) { status.textContent = String(error); });
   }
@@ -88,6 +99,9 @@
     graph.hidden = view !== "graph";
     document.querySelector(".filters").hidden = view === "graph";
     if (view === "graph") { if (!cy) draw(graph); else cy.resize(); }
+    if (view === "outline" && outline.dataset.deferred && window.htmx) {
+      window.htmx.ajax("GET", outline.dataset.deferred, { target: "#outline", swap: "outerHTML" });
+    }
   }
 
   document.addEventListener("click", function (event) {

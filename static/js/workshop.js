@@ -142,6 +142,15 @@
     if (window.matchMedia("(max-width: 900px)").matches) panel.scrollIntoView({ block: "start" });
   });
 
+  // Statement links in the outline are plain links (so a 2,000-node outline stays light); with
+  // htmx they open the detail panel in place.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.node-open");
+    if (!link || !window.htmx || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    window.htmx.ajax("GET", link.getAttribute("href"), { target: "#detail", swap: "innerHTML" });
+  });
+
   // "Jump to it" in the focus banner: also show the statement in the outline.
   document.addEventListener("click", function (event) {
     var jump = event.target.closest("[data-jump]");

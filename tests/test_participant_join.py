@@ -1,0 +1,128 @@
+"""Joining a workshop: by code or link, errors a person understands, rejoining, resume links, QR."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from deliberation.models import Participant, Phase
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_it_shows_the_join_form_on_the_landing_page(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'name="code"' in response.content.decode()
+
+
+def test_it_joins_by_code_and_redirects_to_the_map(client, workshop, position):
+    response = client.post("/join/", {"code": workshop.display_join_code.lower(), "display_name": "Nia"})
+    assert response.status_code == 302 and response["Location"] == f"/w/{workshop.slug}/"
+    assert Participant.objects.filter(workshop=workshop, display_name="Nia").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Welcome, Nia." in page and position.text in page
+
+
+def test_it_joins_with_htmx_and_redirects_the_same_way(client, workshop):
+    response = client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"}, **HX)
+    assert response.status_code == 302
+    assert Participant.objects.filter(display_name="Nia").exists()
+
+
+def test_it_answers_a_wrong_code_with_the_form_and_stores_nothing(client, workshop):
+    response = client.post("/join/", {"code": "WRONG-CODE1", "display_name": "Nia"})
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "No workshop has the code" in body and 'id="join-form"' in body and "<html" in body
+    assert not Participant.objects.filter(display_name="Nia").exists()
+
+
+def test_it_answers_a_wrong_code_with_only_the_form_for_htmx(client, workshop):
+    response = client.post("/join/", {"code": "WRONG-CODE1", "display_name": "Nia"}, **HX)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert body.lstrip().startswith("<form") and "No workshop has the code" in body
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_it_refuses_an_expired_code(client, workshop):
+    workshop.join_code_expires_at = timezone.now() - timedelta(minutes=1)
+    workshop.save()
+    response = client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})
+    assert response.status_code == 403
+    assert "expired" in response.content.decode()
+    assert not Participant.objects.filter(display_name="Nia").exists()
+
+
+def test_it_refuses_a_name_already_taken_whatever_the_case(client, workshop, alice):
+    response = client.post("/join/", {"code": workshop.join_code, "display_name": "ALICE"})
+    assert response.status_code == 409
+    assert "already called" in response.content.decode()
+    assert Participant.objects.filter(workshop=workshop, display_name__iexact="alice").count() == 1
+
+
+def test_it_refuses_a_closed_workshop(client, make_workshop):
+    closed = make_workshop(phase=Phase.CLOSED)
+    response = client.post("/join/", {"code": closed.join_code, "display_name": "Nia"})
+    assert response.status_code == 403
+    assert "closed" in response.content.decode()
+
+
+def test_it_continues_as_the_same_participant_when_rejoining_from_the_same_browser(client, workshop):
+    client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})
+    response = client.post("/join/", {"code": workshop.join_code, "display_name": "Someone else"})
+    assert response.status_code == 302
+    assert list(Participant.objects.filter(workshop=workshop, role="participant").values_list("display_name", flat=True)) == ["Nia"]
+    assert "You are <strong>Nia</strong>" in client.get(f"/w/{workshop.slug}/").content.decode()
+
+
+def test_it_skips_the_form_when_a_seated_browser_opens_the_join_link(client, workshop):
+    client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})
+    response = client.get(f"/join/{workshop.join_code}")
+    assert response.status_code == 302 and response["Location"] == f"/w/{workshop.slug}/"
+
+
+def test_it_prefills_the_code_from_a_join_link(client, workshop):
+    response = client.get(f"/join/{workshop.join_code}")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="{workshop.display_join_code}"' in body and workshop.title in body
+
+
+def test_it_continues_on_another_device_with_the_resume_link(client, django_client_factory, workshop, alice):
+    other = django_client_factory()
+    response = other.get(f"/resume/{alice.resume_token}")
+    assert response.status_code == 302
+    assert "You are <strong>Alice</strong>" in other.get(f"/w/{workshop.slug}/").content.decode()
+
+
+def test_it_rejects_an_unknown_resume_link(client, db):
+    assert client.get("/resume/not-a-token").status_code == 404
+
+
+def test_it_gives_a_random_alias_in_anonymous_mode(client, workshop):
+    client.post("/join/", {"code": workshop.join_code, "display_name": "", "anonymous": "1"})
+    participant = Participant.objects.get(workshop=workshop, role="participant")
+    assert participant.display_name and " " in participant.display_name
+
+
+def test_it_draws_a_qr_code_of_the_join_link(client, workshop, alice):
+    client.get(f"/resume/{alice.resume_token}")
+    response = client.get(f"/w/{workshop.slug}/qr.svg")
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<svg")
+
+
+def test_it_limits_join_code_guesses_per_address(client, workshop, settings):
+    settings.RATE_LIMITS = {"join_code_guess": (3, 600)}
+    for attempt in range(3):
+        assert client.post("/join/", {"code": f"WRONG{attempt}", "display_name": "Nia"}).status_code == 404
+    response = client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert not Participant.objects.filter(display_name="Nia").exists()
+
+
+def test_it_sends_a_visitor_without_a_seat_to_the_join_form(client, workshop):
+    response = client.get(f"/w/{workshop.slug}/")
+    assert response.status_code == 302 and response["Location"] == f"/join/{workshop.join_code}"

@@ -1,0 +1,33 @@
+"""The cache-based rate limiter the pages and the API share."""
+
+import pytest
+
+from deliberation.domain import RateLimited
+from deliberation.ratelimit import check_named, check_rate
+
+
+def test_it_allows_up_to_the_limit_then_refuses_with_429():
+    assert [check_rate("t:a", 3, 60) for _ in range(3)] == [1, 2, 3]
+    with pytest.raises(RateLimited) as refused:
+        check_rate("t:a", 3, 60)
+    assert refused.value.status == 429 and "Please wait" in refused.value.message
+
+
+def test_it_counts_each_key_apart():
+    check_rate("t:b", 1, 60)
+    assert check_rate("t:c", 1, 60) == 1
+
+
+def test_it_only_checks_with_cost_zero():
+    check_rate("t:d", 2, 60)
+    assert check_rate("t:d", 2, 60, cost=0) == 1
+    check_rate("t:d", 2, 60)
+    with pytest.raises(RateLimited):
+        check_rate("t:d", 2, 60, cost=0)
+
+
+def test_it_reads_named_limits_from_settings(settings):
+    settings.RATE_LIMITS = {"vote": (1, 60)}
+    check_named("vote", "participant:1")
+    with pytest.raises(RateLimited):
+        check_named("vote", "participant:1")
