@@ -72,7 +72,9 @@ def test_it_continues_as_the_same_participant_when_rejoining_from_the_same_brows
     client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})
     response = client.post("/join/", {"code": workshop.join_code, "display_name": "Someone else"})
     assert response.status_code == 302
-    assert list(Participant.objects.filter(workshop=workshop, role="participant").values_list("display_name", flat=True)) == ["Nia"]
+    assert list(
+        Participant.objects.filter(workshop=workshop, role="participant").values_list("display_name", flat=True)
+    ) == ["Nia"]
     assert "You are <strong>Nia</strong>" in client.get(f"/w/{workshop.slug}/").content.decode()
 
 

@@ -1,0 +1,90 @@
+"""Comments and questions (one level of replies), tags and flags on a statement."""
+
+import pytest
+
+from deliberation.domain import annotate
+from deliberation.models import Annotation
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def as_bob(client, bob):
+    client.get(f"/resume/{bob.resume_token}")
+    return client
+
+
+def url(workshop, statement):
+    return f"/w/{workshop.slug}/s/{statement.pk}/annotate/"
+
+
+def test_it_posts_a_comment_and_redirects(as_bob, workshop, bob, position):
+    response = as_bob.post(url(workshop, position), {"kind": "comment", "text": "Which fields?"})
+    assert response.status_code == 302 and f"#statement-{position.pk}-annotations" in response["Location"]
+    assert Annotation.objects.get(kind="comment").author == bob
+
+
+def test_it_posts_a_question_with_htmx_and_shows_the_thread(as_bob, workshop, position):
+    response = as_bob.post(url(workshop, position), {"kind": "question", "text": "Any data on this?"}, **HX)
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert f'id="statement-{position.pk}-annotations"' in body and "Any data on this?" in body
+    assert "Your question is posted." in body
+
+
+def test_it_threads_replies_one_level_deep(as_bob, workshop, alice, position):
+    first = annotate(alice, "comment", "Top comment", statement=position)
+    response = as_bob.post(url(workshop, position), {"kind": "comment", "text": "A reply", "parent": first.pk}, **HX)
+    assert response.status_code == 200
+    reply = Annotation.objects.get(text="A reply")
+    assert reply.parent == first
+    body = response.content.decode()
+    assert body.index("Top comment") < body.index('class="comment reply"') < body.index("A reply")
+    deeper = as_bob.post(url(workshop, position), {"kind": "comment", "text": "Too deep", "parent": reply.pk}, **HX)
+    assert deeper.status_code == 400 and "one level deep" in deeper.content.decode()
+    assert not Annotation.objects.filter(text="Too deep").exists()
+
+
+def test_it_tags_a_statement(as_bob, workshop, position):
+    response = as_bob.post(url(workshop, position), {"kind": "tag", "text": "#Security"}, **HX)
+    assert "#security" in response.content.decode()
+    assert Annotation.objects.get(kind="tag").text == "security"
+
+
+def test_it_flags_for_a_moderator_and_shows_the_flag_only_to_its_author(as_bob, client, workshop, alice, position):
+    as_bob.post(url(workshop, position), {"kind": "flag", "text": "Personal attack"})
+    flag = Annotation.objects.get(kind="flag")
+    assert flag.text == "Personal attack"
+    mine = as_bob.get(f"/w/{workshop.slug}/s/{position.pk}/", **HX).content.decode()
+    assert "You flagged this for a moderator: Personal attack" in mine
+    from django.test import Client
+
+    other = Client()
+    other.get(f"/resume/{alice.resume_token}")
+    assert "Personal attack" not in other.get(f"/w/{workshop.slug}/s/{position.pk}/", **HX).content.decode()
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"kind": "comment", "text": ""}, "cannot be empty"),
+        ({"kind": "comment", "text": "y" * 501}, "at most 500"),
+        ({"kind": "tag", "text": "two words but far too long for any tag at all really"}, "one word"),
+        ({"kind": "poem", "text": "Roses"}, "Choose a comment"),
+        ({"kind": "comment", "text": "Hi", "parent": "999999"}, "not on this statement"),
+    ],
+)
+def test_it_refuses_bad_annotations_and_stores_nothing(as_bob, workshop, position, data, message):
+    for headers in ({}, HX):
+        response = as_bob.post(url(workshop, position), data, **headers)
+        body = response.content.decode()
+        assert response.status_code == 400 and message in body
+        assert f'id="statement-{position.pk}-annotations"' in body
+    assert not Annotation.objects.exists()
+
+
+def test_it_refuses_comments_in_a_closed_workshop(as_bob, workshop, position):
+    workshop.phase = "closed"
+    workshop.save()
+    response = as_bob.post(url(workshop, position), {"kind": "comment", "text": "Late"}, **HX)
+    assert response.status_code == 403 and not Annotation.objects.exists()
