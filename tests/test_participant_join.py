@@ -23,9 +23,9 @@ def test_it_joins_by_code_and_redirects_to_the_map(client, workshop, position):
     assert "Welcome, Nia." in page and position.text in page
 
 
-def test_it_joins_with_htmx_and_redirects_the_same_way(client, workshop):
+def test_it_joins_with_htmx_and_tells_htmx_to_navigate(client, workshop):
     response = client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"}, **HX)
-    assert response.status_code == 302
+    assert response.status_code == 200 and response["HX-Redirect"] == f"/w/{workshop.slug}/"
     assert Participant.objects.filter(display_name="Nia").exists()
 
 

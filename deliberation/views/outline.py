@@ -199,7 +199,6 @@ def _labels() -> dict:
         "pending": _("Waiting for a moderator"),
         "rejected": _("Not accepted"),
         "elsewhere": _("(shown in full elsewhere)"),
-        "tally_sr": _("agree, disagree"),
         "pro_count": _("pro"),
         "con_count": _("con"),
     }
@@ -216,9 +215,10 @@ def _tally(statement: Statement, visible: bool, labels: dict, oob: bool = False)
         )
     return (
         f'<span id="statement-{int(statement.pk)}-tally" class="tally"{oob_attr}>'
-        f'<span class="tally-agree" title="{labels["agree"]}">▲ {int(statement.agree_count or 0)}</span> '
-        f'<span class="tally-disagree" title="{labels["disagree"]}">▼ {int(statement.disagree_count or 0)}</span>'
-        f'<span class="visually-hidden"> {labels["tally_sr"]}</span></span>'
+        f'<span class="tally-agree" title="{labels["agree"]}">▲ {int(statement.agree_count or 0)}'
+        f'<span class="visually-hidden"> {labels["agree"]},</span></span> '
+        f'<span class="tally-disagree" title="{labels["disagree"]}">▼ {int(statement.disagree_count or 0)}'
+        f'<span class="visually-hidden"> {labels["disagree"]}</span></span></span>'
     )
 
 

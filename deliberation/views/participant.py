@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from deliberation.domain import DomainError, NotFound, find_workshop_by_code, join_workshop
 from deliberation.models import Annotation, Participant, Statement, Vote
@@ -45,7 +46,7 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
             check_named("join_code_guess", f"ip:{ip}")
             raise
         if current_participant(request, workshop) is not None:
-            return redirect("workshop", slug=workshop.slug)
+            return _to_workshop(request, workshop)
         check_named("join", f"ip:{ip}")
         participant = join_workshop(
             workshop, request.POST.get("display_name", ""), anonymous=bool(request.POST.get("anonymous"))
@@ -55,6 +56,13 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
         return hx_render(request, HOME, "join_form", context, status=error.status)
     remember_seat(request, participant)
     messages.success(request, _("Welcome, %(name)s.") % {"name": participant.display_name})
+    return _to_workshop(request, workshop)
+
+
+def _to_workshop(request: HttpRequest, workshop) -> HttpResponse:
+    """A whole-page move: htmx is told to navigate rather than to swap the map into the form."""
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("workshop", args=[workshop.slug]))
     return redirect("workshop", slug=workshop.slug)
 
 

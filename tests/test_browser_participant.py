@@ -1,0 +1,108 @@
+"""The participant's flow in Debian Chromium: join by code, add a counterargument, vote and see the
+tally change without a reload; on a desktop and on a 390×844 phone; hostile text stays text."""
+
+import pytest
+
+from deliberation.domain import add_statement
+from deliberation.models import Participant, Relation, Statement, Vote
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+def join(page, live_server_url, workshop, name):
+    page.goto(live_server_url + "/")
+    page.fill("#join-code", workshop.display_join_code)
+    page.fill("#join-name", name)
+    page.click("#join-form button[type=submit]")
+    page.wait_for_url(f"**/w/{workshop.slug}/")
+
+
+def run_the_flow(page, live_server_url, workshop, name):
+    owner = workshop.participants.get()
+    position = add_statement(owner, workshop.root(), Statement.Kind.POSITION, "Share all research data openly")
+    join(page, live_server_url, workshop, name)
+    assert "Share all research data openly" in page.inner_text("#outline")
+    page.evaluate("window.__noReload = true")
+
+    # Open the position in the detail panel (htmx, no page load).
+    page.click(f"#outline-{position.pk} a.node-open")
+    page.wait_for_selector(f"#detail .detail[data-statement-id='{position.pk}']")
+
+    # Add a counterargument inline.
+    page.click("#reply-box > summary")
+    page.check("#reply-form input[name=relation][value=opposes]")
+    page.fill("#reply-text", "Rivals would copy our results")
+    page.click("#reply-form button[type=submit]")
+    page.wait_for_selector("#detail >> text=Added to the map.")
+    objection = Statement.objects.get(text="Rivals would copy our results")
+    assert Relation.objects.get(source=objection).kind == "opposes"
+    item = page.locator(f"#outline-{objection.pk}")
+    item.wait_for()
+    assert item.locator(".stance-con").inner_text().lower() == "con"  # marked by text, not only by colour
+
+    # Vote on it: the tally in the panel and in the outline change without a reload.
+    tally = page.locator(f"#statement-{objection.pk}-tally")
+    assert "▲ 0" in tally.inner_text()
+    page.click(f"#statement-{objection.pk}-votes button.agree-2")
+    page.wait_for_selector(f"#statement-{objection.pk}-votes >> text=Your vote is counted.")
+    page.wait_for_function(f"document.querySelector('#statement-{objection.pk}-tally').textContent.includes('▲ 1')")
+    assert page.locator(f"#statement-{objection.pk}-votes button.agree-2").get_attribute("aria-pressed") == "true"
+    assert page.evaluate("window.__noReload") is True
+    participant = Participant.objects.get(display_name=name)
+    assert Vote.objects.get(participant=participant, statement=objection).value == 2
+
+
+def test_a_participant_joins_contributes_and_votes_on_a_desktop(workshop, live_server_url, page):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    run_the_flow(page, live_server_url, workshop, "Desk Person")
+
+
+def test_the_same_flow_works_on_a_phone(workshop, live_server_url, page):
+    page.set_viewport_size(PHONE)
+    run_the_flow(page, live_server_url, workshop, "Phone Person")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_hostile_statement_text_shows_as_text_and_runs_nothing(workshop, live_server_url, page):
+    owner = workshop.participants.get()
+    hostile = "<script>alert(1)</script> and <img src=x onerror=alert(1)>"
+    statement = add_statement(owner, workshop.root(), Statement.Kind.POSITION, hostile)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    join(page, live_server_url, workshop, "Careful Reader")
+    assert hostile in page.inner_text(f"#outline-{statement.pk}")
+    page.click(f"#outline-{statement.pk} a.node-open")
+    page.wait_for_selector("#detail .statement-text")
+    assert hostile in page.inner_text("#detail .statement-text")
+    assert page.locator("#main img[src=x]").count() == 0
+    assert dialogs == []
+
+
+def test_the_outline_is_a_keyboard_tree(workshop, live_server_url, page):
+    owner = workshop.participants.get()
+    position = add_statement(owner, workshop.root(), Statement.Kind.POSITION, "Keyboard position")
+    add_statement(owner, position, Statement.Kind.CLAIM, "Keyboard reason", relation="supports")
+    join(page, live_server_url, workshop, "Key Person")
+    page.focus("#outline [role=treeitem][tabindex='0']")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == f"outline-{position.pk}"
+    page.keyboard.press("ArrowLeft")
+    assert page.get_attribute(f"#outline-{position.pk}", "aria-expanded") == "false"
+    assert not page.is_visible("text=Keyboard reason")
+    page.keyboard.press("ArrowRight")
+    assert page.get_attribute(f"#outline-{position.pk}", "aria-expanded") == "true"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#detail .detail[data-statement-id='{position.pk}']")
+
+
+def test_the_graph_view_opens_the_same_detail_panel(workshop, live_server_url, page):
+    owner = workshop.participants.get()
+    position = add_statement(owner, workshop.root(), Statement.Kind.POSITION, "Graph position")
+    join(page, live_server_url, workshop, "Graph Person")
+    page.click(".view-switch [data-view=graph]")
+    page.wait_for_selector("#graph[data-ready='1']")
+    page.evaluate(f"() => {{ window.deliberationGraph.getElementById('{position.pk}').emit('tap'); }}")
+    page.wait_for_selector(f"#detail .detail[data-statement-id='{position.pk}']")
