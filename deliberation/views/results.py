@@ -1,0 +1,255 @@
+"""The results page: where the room agrees, where it splits, and what serves both poles.
+
+The figures come from `deliberation.analysis` (cached by the workshop's last event); this module
+only turns them into chart geometry for the SVG templates, which escape every user string.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from deliberation.analysis import workshop_results
+from deliberation.models import Participant, Phase, Vote, Workshop
+
+from .helpers import seat
+
+TEMPLATE = "results/page.html"
+FRAGMENTS = {"results", "summary", "distributions", "opinion_map", "dilemma", "bridging", "cruxes", "standing"}
+TABLE_ROWS = 8  # bridging statements and cruxes shown before "and n more"
+GROUP_CLASSES = 5
+
+# The opinion map's plot: coordinates −1…1 drawn into a 240-unit square with a margin.
+MAP_HALF = 110
+# The dilemma chart's plot area inside a 460 × 460 viewBox.
+DILEMMA_LEFT, DILEMMA_TOP, DILEMMA_SIZE = 50, 20, 380
+
+
+def _percent(share: float | None) -> int | None:
+    return None if share is None else round(100 * share)
+
+
+def _side(value: int | None) -> str:
+    if value is None:
+        return ""
+    return "accept" if value > 0 else "reject" if value < 0 else "unsure"
+
+
+def side_labels() -> dict:
+    return {
+        "accept": _("accept"),
+        "reject": _("reject"),
+        "unsure": _("unsure"),
+        "split": _("split evenly"),
+        "": _("too few votes"),
+    }
+
+
+def restricted_to_my_votes(workshop: Workshop, participant: Participant) -> bool:
+    """With "hide results until voted", a participant sees a statement's results once they voted
+    on it (as in the outline's tallies); moderators and a closed workshop see everything."""
+    return workshop.hide_results_until_voted and workshop.phase != Phase.CLOSED and not participant.is_moderator
+
+
+def distribution_rows(statements: list[dict], url_prefix: str) -> list[dict]:
+    rows = []
+    for s in statements:
+        if not s["count"]:
+            continue
+        segments, x = [], 0.0
+        for value, n in zip((-2, -1, 0, 1, 2), s["distribution"], strict=True):
+            width = 100 * n / s["count"]
+            if n:
+                segments.append({"value": value, "count": n, "x": round(x, 3), "width": round(width, 3)})
+            x += width
+        rows.append(
+            {
+                "id": s["id"],
+                "title": s["title"],
+                "url": f"{url_prefix}{s['id']}/",
+                "count": s["count"],
+                "segments": segments,
+                "accept": _percent(s["accept"]),
+                "reject": _percent(s["reject"]),
+                "consensus": _percent(s["consensus"]),
+                "controversy": _percent(s["controversy"]),
+                "mean": s["mean"],
+                "contested": (s["controversy"] or 0) >= 0.75,
+            }
+        )
+    return rows
+
+
+def opinion_map(results: dict, me: Participant) -> dict:
+    groups = results["groups"]
+    dots = [
+        {
+            "x": round(point["x"] * MAP_HALF, 2),
+            "y": round(-point["y"] * MAP_HALF, 2),
+            "group": point["group"] % GROUP_CLASSES,
+            "me": point["participant"] == me.pk,
+        }
+        for point in groups["points"]
+    ]
+    dots.sort(key=lambda dot: dot["me"])  # my dot last, drawn on top
+    return {"dots": dots, "me": next((dot for dot in dots if dot["me"]), None), "half": MAP_HALF}
+
+
+def dilemma_chart(results: dict, by_id: dict, shown) -> dict:
+    scale = DILEMMA_SIZE / 4
+    dots = []
+    for number, point in enumerate((p for p in results["dilemma"]["points"] if shown(p["statement"])), start=1):
+        statement = by_id[point["statement"]]
+        dots.append(
+            {
+                "number": number,
+                "id": point["statement"],
+                "title": statement["title"],
+                "a": point["a"],
+                "b": point["b"],
+                "quadrant": point["quadrant"],
+                "cx": round(DILEMMA_LEFT + point["a"] * scale, 2),
+                "cy": round(DILEMMA_TOP + DILEMMA_SIZE - point["b"] * scale, 2),
+            }
+        )
+    return {
+        "dots": dots,
+        "left": DILEMMA_LEFT,
+        "top": DILEMMA_TOP,
+        "size": DILEMMA_SIZE,
+        "half": DILEMMA_SIZE / 2,
+        # Quadrant names sit in the middle of each quadrant, drawn faintly under the dots.
+        "q_left": DILEMMA_LEFT + DILEMMA_SIZE / 4,
+        "q_right": DILEMMA_LEFT + 3 * DILEMMA_SIZE / 4,
+        "q_top": DILEMMA_TOP + DILEMMA_SIZE / 4,
+        "q_bottom": DILEMMA_TOP + 3 * DILEMMA_SIZE / 4,
+        "mid_x": DILEMMA_LEFT + DILEMMA_SIZE / 2,
+        "mid_y": DILEMMA_TOP + DILEMMA_SIZE / 2,
+        "right": DILEMMA_LEFT + DILEMMA_SIZE,
+        "bottom": DILEMMA_TOP + DILEMMA_SIZE,
+        "ticks": [
+            {"value": v, "x": DILEMMA_LEFT + v * scale, "y": DILEMMA_TOP + DILEMMA_SIZE - v * scale} for v in range(5)
+        ],
+        "serves_both": [
+            {**by_id[pk], "accept": _percent(by_id[pk]["accept"])}
+            for pk in results["dilemma"]["serves_both"]
+            if shown(pk)
+        ],
+    }
+
+
+def group_cards(results: dict, by_id: dict, shown) -> list[dict]:
+    cards = []
+    for group in results["groups"]["groups"]:
+        items = [
+            {
+                "title": by_id[d["statement"]]["title"],
+                "id": d["statement"],
+                "accept": _percent(d["accept"]),
+                "others": _percent(d["others_accept"]),
+                "more": d["accept"] > d["others_accept"],
+            }
+            for d in group["distinctive"]
+            if shown(d["statement"])
+        ]
+        cards.append({**group, "css": group["index"] % GROUP_CLASSES, "distinctive": items})
+    return cards
+
+
+def standing(results: dict, by_id: dict, me: Participant, my_votes: dict[int, int]) -> dict:
+    """Where do I stand: my group, and my votes next to each group's majority."""
+    groups = results["groups"]["groups"]
+    mine = next((p["group"] for p in results["groups"]["points"] if p["participant"] == me.pk), None)
+    labels = side_labels()
+    rows, same = [], [0] * len(groups)
+    for statement_id, value in sorted(my_votes.items()):
+        statement = by_id.get(statement_id)
+        if statement is None:
+            continue
+        my_side = _side(value)
+        cells = []
+        for g, majority in enumerate(statement["group_majority"]):
+            agrees = majority == my_side
+            same[g] += agrees
+            cells.append({"label": labels[majority], "agrees": agrees, "side": majority or "none"})
+        rows.append(
+            {"title": statement["title"], "id": statement_id, "mine": labels[my_side], "side": my_side, "cells": cells}
+        )
+    return {
+        "group": groups[mine] if mine is not None else None,
+        "rows": rows,
+        "same": [{"name": g["name"], "css": g["index"] % GROUP_CLASSES, "count": same[g["index"]]} for g in groups],
+    }
+
+
+def results_context(workshop: Workshop, participant: Participant) -> dict:
+    """Everything the page shows, in a constant number of queries (the analysis is cached)."""
+    results = workshop_results(workshop)
+    my_votes = dict(Vote.objects.by(participant).filter(kind=Vote.Kind.AGREEMENT).values_list("statement_id", "value"))
+    restricted = restricted_to_my_votes(workshop, participant)
+
+    def shown(statement_id: int) -> bool:
+        return not restricted or statement_id in my_votes
+
+    by_id = {s["id"]: s for s in results["statements"]}
+    prefix = reverse("statement", args=[workshop.slug, 0])[:-2]
+    statements = [s for s in results["statements"] if shown(s["id"])]
+    cruxes = [
+        {**c, "title": by_id[c["statement"]]["title"], "high_accept": _percent(c["high_accept"]),
+         "low_accept": _percent(c["low_accept"]), "spread": _percent(c["spread"]),
+         "high_name": results["groups"]["groups"][c["high_group"]]["name"],
+         "low_name": results["groups"]["groups"][c["low_group"]]["name"]}
+        for c in results["cruxes"] if shown(c["statement"])
+    ]  # fmt: skip
+    bridging = [
+        {**b, "title": by_id[b["statement"]]["title"], "lowest_accept": _percent(b["lowest_accept"]),
+         "group_accept": [_percent(a) for a in by_id[b["statement"]]["group_accept"]]}
+        for b in results["bridging"] if shown(b["statement"])
+    ]  # fmt: skip
+    return {
+        "workshop": workshop,
+        "participant": participant,
+        "restricted": restricted,
+        "nothing_yet": restricted and not my_votes,
+        "voters": results["voters"],
+        "groups": results["groups"],
+        "group_cards": group_cards(results, by_id, shown),
+        "distributions": distribution_rows(statements, prefix),
+        "opinion_map": opinion_map(results, participant),
+        "dilemma": dilemma_chart(results, by_id, shown),
+        "quadrant_counts": results["dilemma"]["quadrant_counts"],
+        "bridging": bridging[:TABLE_ROWS],
+        "bridging_more": max(0, len(bridging) - TABLE_ROWS),
+        "cruxes": cruxes[:TABLE_ROWS],
+        "cruxes_more": max(0, len(cruxes) - TABLE_ROWS),
+        "standing": standing(results, by_id, participant, my_votes),
+        "statement_prefix": prefix,
+        "value_labels": [
+            (-2, _("strongly disagree")),
+            (-1, _("disagree")),
+            (0, _("unsure")),
+            (1, _("agree")),
+            (2, _("strongly agree")),
+        ],
+        "event_id": results.get("event_id", 0),
+    }
+
+
+@require_GET
+def results_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole page, or for htmx the `#results` region (or one section, with ?fragment=)."""
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        if workshop.join_code_is_valid():
+            return redirect(reverse("join_by_link", args=[workshop.join_code]))
+        return redirect("home")
+    context = results_context(workshop, participant)
+    name = TEMPLATE
+    if request.htmx:
+        fragment = request.GET.get("fragment", "results")
+        name = f"{TEMPLATE}#{fragment if fragment in FRAGMENTS else 'results'}"
+    response = render(request, name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
