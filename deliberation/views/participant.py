@@ -14,6 +14,7 @@ from deliberation.models import Annotation, Participant, Statement, Vote
 from deliberation.qr import qr_svg
 from deliberation.ratelimit import check_named, client_ip
 
+from .detail import AGREEMENT_CHOICES
 from .helpers import hx_render, seat
 from .seats import current_participant, remember_seat
 from .workshop import join_redirect
@@ -116,6 +117,9 @@ def my_activity(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("statement", "relation__source", "relation__target")
         .order_by("-updated_at")
     )
+    labels = dict(AGREEMENT_CHOICES)
+    for vote in votes:
+        vote.label = labels.get(vote.value, "") if vote.kind == Vote.Kind.AGREEMENT else ""
     annotations = list(
         Annotation.objects.filter(workshop=workshop, author=participant).select_related("statement", "document")
     )

@@ -64,6 +64,14 @@
           var url = section.dataset.statementUrl.replace(/\/0\/$/, "/" + id + "/");
           if (window.htmx) window.htmx.ajax("GET", url, { target: "#detail" }); else location.href = url;
         });
+        // A whole large map fitted into the box is too small to read: start at a readable zoom
+        // with the question at the top, and let the reader pan and zoom out.
+        var root = cy.nodes('[kind = "question"]');
+        if (cy.zoom() < 0.6 && root.length) {
+          var zoom = 0.75;
+          cy.zoom(zoom);
+          cy.pan({ x: cy.width() / 2 - root.position("x") * zoom, y: 50 - root.position("y") * zoom });
+        }
         window.deliberationGraph = cy; // a hook for pages that colour the map (results, groups)
         var selected = document.querySelector("#detail .detail");
         if (selected) select(selected.dataset.statementId);
