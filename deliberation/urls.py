@@ -1,7 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from deliberation.views import annotations, contribute, documents, participant, results, votes, workshop
+from deliberation.views import (
+    annotations,
+    contribute,
+    documents,
+    moderation,
+    moderation_people,
+    moderation_queue,
+    participant,
+    projector,
+    results,
+    votes,
+    workshop,
+)
 
 urlpatterns = [
     path("", participant.home, name="home"),
@@ -29,6 +41,44 @@ urlpatterns = [
     path("w/<slug:slug>/documents/", documents.document_list, name="documents"),
     path("w/<slug:slug>/documents/<int:document_id>/", documents.document_page, name="document"),
     path("w/<slug:slug>/documents/<int:document_id>/highlight/", documents.highlight, name="highlight"),
+    # Moderators (signed in): their workshops, the live console, the queue, people, log, projector.
+    path("moderate/", moderation.my_workshops, name="moderate_home"),
+    path("moderate/new", moderation.new_workshop, name="moderate_new"),
+    path("moderate/w/<slug:slug>/", moderation.console, name="moderate_console"),
+    path("moderate/w/<slug:slug>/edit", moderation.edit_workshop, name="moderate_edit"),
+    path("moderate/w/<slug:slug>/co-moderators", moderation.co_moderator, name="moderate_co_moderator"),
+    path("moderate/w/<slug:slug>/copy", moderation.copy_workshop, name="moderate_copy"),
+    path("moderate/w/<slug:slug>/phase", moderation.phase, name="moderate_phase"),
+    path("moderate/w/<slug:slug>/timer", moderation.timer, name="moderate_timer"),
+    path("moderate/w/<slug:slug>/focus", moderation.focus, name="moderate_focus"),
+    path("moderate/w/<slug:slug>/join-code", moderation.join_code, name="moderate_join_code"),
+    path("moderate/w/<slug:slug>/note", moderation.note, name="moderate_note"),
+    path("moderate/w/<slug:slug>/queue", moderation_queue.queue, name="moderate_queue"),
+    path("moderate/w/<slug:slug>/bulk", moderation_queue.bulk, name="moderate_bulk"),
+    path("moderate/w/<slug:slug>/merge", moderation_queue.merge_page, name="moderate_merge"),
+    path("moderate/w/<slug:slug>/merge/do", moderation_queue.merge, name="moderate_merge_do"),
+    path("moderate/w/<slug:slug>/s/<int:statement_id>/", moderation_queue.statement_page, name="moderate_statement"),
+    path("moderate/w/<slug:slug>/s/<int:statement_id>/edit", moderation_queue.edit, name="moderate_edit_statement"),
+    path(
+        "moderate/w/<slug:slug>/s/<int:statement_id>/<slug:action>",
+        moderation_queue.statement_action,
+        name="moderate_statement_action",
+    ),
+    path(
+        "moderate/w/<slug:slug>/a/<int:annotation_id>/<slug:action>",
+        moderation_queue.annotation_action,
+        name="moderate_annotation_action",
+    ),
+    path("moderate/w/<slug:slug>/people", moderation_people.participants, name="moderate_participants"),
+    path(
+        "moderate/w/<slug:slug>/people/<int:participant_id>/<slug:action>",
+        moderation_people.participant_action,
+        name="moderate_participant_action",
+    ),
+    path("moderate/w/<slug:slug>/log", moderation_people.audit_log, name="moderate_log"),
+    path("moderate/w/<slug:slug>/log.csv", moderation_people.audit_log_csv, name="moderate_log_csv"),
+    path("w/<slug:slug>/projector", projector.projector, name="projector"),
+    path("w/<slug:slug>/projector/live", projector.projector_live, name="projector_live"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

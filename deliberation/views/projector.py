@@ -1,0 +1,54 @@
+"""The projector view: what the room's screen shows. A moderator opens it signed in (it shows the
+join code, which is the room's secret); its live region is a fragment of its own, re-fetched every
+few seconds and on live events."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from deliberation.models import Participant, Statement, Workshop
+
+from .helpers import PHASE_ALLOWS
+from .moderation import moderator_view
+
+PROJECTOR = "moderation/projector.html"
+
+
+def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
+    focus = None
+    if workshop.focus_statement_id:
+        focus = (
+            Statement.objects.with_tallies()
+            .filter(pk=workshop.focus_statement_id, status=Statement.Status.VISIBLE)
+            .first()
+        )
+    left = int((workshop.timer_ends_at - timezone.now()).total_seconds()) if workshop.timer_ends_at else 0
+    return {
+        "workshop": workshop,
+        "focus": focus,
+        "phase_allows": PHASE_ALLOWS.get(workshop.phase, ""),
+        "join_url": request.build_absolute_uri(reverse("join_by_link", args=[workshop.join_code])),
+        "join_open": workshop.join_code_is_valid(),
+        "timer_running": left > 0,
+        "timer_left": f"{left // 60}:{left % 60:02d}" if left > 0 else "",
+        "participant_count": Participant.objects.active().filter(workshop=workshop).count(),
+    }
+
+
+@require_GET
+@moderator_view
+def projector(request: HttpRequest, workshop: Workshop, actor: Participant) -> HttpResponse:
+    name = f"{PROJECTOR}#live" if request.htmx else PROJECTOR
+    response = render(request, name, projector_context(request, workshop))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+@moderator_view
+def projector_live(request: HttpRequest, workshop: Workshop, actor: Participant) -> HttpResponse:
+    """The live region alone (focus, tallies, phase, timer, code), for refreshing."""
+    return render(request, f"{PROJECTOR}#live", projector_context(request, workshop))

@@ -1,0 +1,67 @@
+// Moderator pages: keyboard shortcuts in the queue and the console's countdown.
+// Keys act on the current row (j/k to move): x tick, a approve, r reject (focuses the reason;
+// Enter sends it), h hide, u restore, l lock/unlock, f focus, e open. Each key clicks the row's
+// element marked data-key, so a shortcut does exactly what the visible button does.
+(function () {
+  "use strict";
+
+  var current = null;
+
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-row]")); }
+
+  function select(row) {
+    if (!row) return;
+    if (current) current.classList.remove("current-row");
+    current = row;
+    row.classList.add("current-row");
+    row.focus({ preventScroll: false });
+  }
+
+  function move(step) {
+    var all = rows();
+    if (!all.length) return;
+    var index = current ? all.findIndex(function (r) { return r.dataset.row === current.dataset.row; }) : -1;
+    select(all[Math.min(all.length - 1, Math.max(0, index + step))]);
+  }
+
+  function typing(target) {
+    return target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    var key = event.key.toLowerCase();
+    if (key === "j") { move(1); event.preventDefault(); return; }
+    if (key === "k") { move(-1); event.preventDefault(); return; }
+    if (!current || !document.body.contains(current)) {
+      current = current ? document.getElementById("row-" + current.dataset.row) : null;
+      if (!current) return;
+    }
+    var target = current.querySelector('[data-key="' + key + '"]');
+    if (!target) return;
+    event.preventDefault();
+    if (target.tagName === "INPUT" && target.type !== "checkbox") { target.focus(); return; }
+    target.click();
+  });
+
+  document.addEventListener("click", function (event) {
+    var row = event.target.closest && event.target.closest("[data-row]");
+    if (row) { if (current) current.classList.remove("current-row"); current = row; row.classList.add("current-row"); }
+  });
+
+  // After htmx swaps the queue, keep the same row (or the next one) current.
+  document.addEventListener("htmx:after:swap", function () {
+    if (!current) return;
+    var again = document.getElementById("row-" + current.dataset.row);
+    if (again) { current = null; select(again); }
+  });
+
+  function tick() {
+    document.querySelectorAll("[data-ends-at]").forEach(function (el) {
+      var left = Math.max(0, Math.round((Date.parse(el.dataset.endsAt) - Date.now()) / 1000));
+      el.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      el.classList.toggle("ending", left <= 30);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 1000); });
+})();
