@@ -47,7 +47,9 @@ def run_the_flow(page, live_server_url, workshop, name):
     assert "▲ 0" in tally.inner_text()
     page.click(f"#statement-{objection.pk}-votes button.agree-2")
     page.wait_for_selector(f"#statement-{objection.pk}-votes >> text=Your vote is counted.")
-    page.wait_for_function(f"document.querySelector('#statement-{objection.pk}-tally').textContent.includes('▲ 1')")
+    page.wait_for_function(
+        f"() => document.querySelector('#statement-{objection.pk}-tally').textContent.includes('▲ 1')"
+    )
     assert page.locator(f"#statement-{objection.pk}-votes button.agree-2").get_attribute("aria-pressed") == "true"
     assert page.evaluate("window.__noReload") is True
     participant = Participant.objects.get(display_name=name)
@@ -106,3 +108,55 @@ def test_the_graph_view_opens_the_same_detail_panel(workshop, live_server_url, p
     page.wait_for_selector("#graph[data-ready='1']")
     page.evaluate(f"() => {{ window.deliberationGraph.getElementById('{position.pk}').emit('tap'); }}")
     page.wait_for_selector(f"#detail .detail[data-statement-id='{position.pk}']")
+
+
+def test_a_selected_passage_becomes_an_anchored_highlight(workshop, live_server_url, page):
+    from deliberation.models import Annotation, SourceDocument
+
+    text = "Open data helps. Closed labs protect. Open data helps again, later."
+    document = SourceDocument.objects.create(workshop=workshop, title="Reading", text=text)
+    join(page, live_server_url, workshop, "Reader")
+    page.goto(f"{live_server_url}/w/{workshop.slug}/documents/{document.pk}/")
+    # Select the second "Open data helps" with the mouse-free Selection API, as a drag would.
+    page.evaluate(
+        """() => {
+        const node = document.getElementById('document-text').firstChild;
+        const start = node.textContent.indexOf('Open data helps again');
+        const range = document.createRange();
+        range.setStart(node, start);
+        range.setEnd(node, start + 'Open data helps'.length);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }"""
+    )
+    assert page.input_value("#quote-exact") == "Open data helps"
+    page.click("#highlight-form button[type=submit]")
+    page.wait_for_selector("text=Highlight saved.")
+    highlight = Annotation.objects.get(kind="highlight")
+    assert highlight.quote_prefix.endswith("Closed labs protect. ") and highlight.quote_suffix.startswith(" again")
+    marked = page.locator("#document-text mark")
+    assert marked.count() == 1 and marked.inner_text() == "Open data helps"
+    assert page.evaluate("document.getElementById('document-text').textContent.indexOf('Open data helps again')") == (
+        text.index("Open data helps again")
+    )
+    before = page.evaluate("document.querySelector('#document-text mark').previousSibling.textContent")
+    assert before.endswith("protect. ")
+
+
+def test_the_moderators_timer_counts_down_in_the_banner(workshop, live_server_url, page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    workshop.timer_ends_at = timezone.now() + timedelta(seconds=90)
+    workshop.save()
+    join(page, live_server_url, workshop, "Timer Person")
+    countdown = page.locator("#banners .countdown")
+    first = countdown.inner_text()
+    page.wait_for_function(
+        f"() => document.querySelector('#banners .countdown').textContent !== '{first}'", timeout=5000
+    )
+    minutes, seconds = countdown.inner_text().split(":")
+    assert int(minutes) * 60 + int(seconds) <= 90

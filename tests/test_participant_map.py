@@ -51,6 +51,7 @@ def test_it_renders_each_fragment_alone(as_alice, workshop, position):
         ("outline/", 'id="outline"'),
         ("participants/count/", 'id="participant-count"'),
         (f"s/{position.pk}/tally/", f'id="statement-{position.pk}-tally"'),
+        (f"s/{position.pk}/votes/", f'id="statement-{position.pk}-votes"'),
     ]:
         response = as_alice.get(f"/w/{workshop.slug}/{path}")
         body = response.content.decode()
@@ -72,7 +73,8 @@ def test_it_shows_the_moderators_focus_timer_and_note(as_alice, workshop, positi
     workshop.save()
     body = as_alice.get(f"/w/{workshop.slug}/banners/").content.decode()
     assert "The room is now discussing" in body and f"/s/{position.pk}/" in body and "Jump to it" in body
-    assert 'data-ends-at="' in body and "Time left" in body
+    ends_ms = int(workshop.timer_ends_at.timestamp() * 1000)
+    assert f'data-ends-at="{ends_ms}"' in body and "Time left" in body
     assert "Please keep it short &lt;b&gt;now&lt;/b&gt;." in body
 
 

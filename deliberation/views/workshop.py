@@ -40,6 +40,7 @@ def banner_context(workshop: Workshop, participant: Participant | None) -> dict:
     ends_at = workshop.timer_ends_at
     remaining = int((ends_at - timezone.now()).total_seconds()) if ends_at else 0
     return {
+        "timer_ends_ms": int(ends_at.timestamp() * 1000) if ends_at else 0,
         "phase_allows": PHASE_ALLOWS.get(workshop.phase, ""),
         "focus": focus,
         "timer_running": remaining > 0,
@@ -146,6 +147,17 @@ def statement_page(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
         return join_redirect(workshop)
     statement = statement_in(workshop, participant, statement_id)
     return render_statement(request, workshop, participant, statement)
+
+
+@require_GET
+def votes_fragment(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+    """The viewer's own vote widget of a statement (`#statement-<id>-votes`), with its tally."""
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    statement = statement_in(workshop, participant, statement_id)
+    detail = load_detail(workshop, participant, statement)
+    return render(request, "deliberation/_detail.html#votes", detail_context(workshop, participant, detail))
 
 
 @require_GET

@@ -1,10 +1,11 @@
 """Screenshots of the participant pages, desktop (1280 wide) and phone (390×844), of the demo.
 
-    rm -f /tmp/shots.sqlite3
-    export DEBUG=1 DATABASE_URL=sqlite:////tmp/shots.sqlite3
-    .venv/bin/python manage.py migrate && .venv/bin/python manage.py load_demo
+Against a fresh scratch database (each run joins as new visitors, so start from a fresh demo):
+
+    export DEBUG=1 DATABASE_URL=sqlite:///$PWD/shots.sqlite3
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py load_demo   # prints the join code
     .venv/bin/python -m uvicorn deliberation.asgi:application --port 8765 &
-    .venv/bin/python docs/screenshots/capture_participant.py http://127.0.0.1:8765 <join code>
+    PYTHONPATH=. .venv/bin/python docs/screenshots/capture_participant.py http://127.0.0.1:8765 JOINCODE
 """
 
 import re
@@ -14,7 +15,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(HERE.parent.parent))
+from tests.servers import CHROMIUM  # noqa: E402 - the project root is only now importable
+
 SIZES = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
 
 

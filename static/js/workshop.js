@@ -106,7 +106,9 @@
   // The moderator's timer: count down from data-ends-at without asking the server.
   function tick() {
     document.querySelectorAll("[data-ends-at]").forEach(function (el) {
-      var left = Math.max(0, Math.round((Date.parse(el.dataset.endsAt) - Date.now()) / 1000));
+      var raw = el.dataset.endsAt;
+      var ends = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw); // epoch milliseconds or ISO 8601
+      var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
       el.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
       el.classList.toggle("ending", left <= 30);
     });
