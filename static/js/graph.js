@@ -97,7 +97,11 @@
     if (node && node.length) { node.select(); cy.animate({ center: { eles: node } }, { duration: 200 }); }
   }
 
+  var currentView = "outline";
+  var knownOutline = null;
+
   function show(view) {
+    currentView = view;
     var outline = document.getElementById("outline");
     var graph = document.getElementById("graph");
     document.querySelectorAll(".view-switch [data-view]").forEach(function (button) {
@@ -117,7 +121,18 @@
     if (button) show(button.dataset.view);
   });
   document.addEventListener("deliberation:select", function (event) { select(event.detail.id); });
+  // The outline is replaced after a change (or by a live update): in the graph view keep it
+  // hidden and redraw the graph from fresh data.
+  document.addEventListener("htmx:after:swap", function () {
+    var outline = document.getElementById("outline");
+    if (!outline || outline === knownOutline) return;
+    knownOutline = outline;
+    if (currentView !== "graph") return;
+    outline.hidden = true;
+    if (cy) { cy.destroy(); cy = null; draw(document.getElementById("graph")); }
+  });
   document.addEventListener("DOMContentLoaded", function () {
+    knownOutline = document.getElementById("outline");
     if (new URLSearchParams(location.search).get("view") === "graph" || location.hash === "#graph") show("graph");
   });
 })();

@@ -47,6 +47,8 @@
       if (collapsed.has(item.id)) item.setAttribute("aria-expanded", "false");
     });
     tree.querySelectorAll("button.toggle").forEach(function (button) { button.hidden = false; });
+    // One tab stop for the whole tree (arrow keys move inside it); Enter opens the statement.
+    tree.querySelectorAll("a").forEach(function (link) { link.tabIndex = -1; });
 
     tree.addEventListener("click", function (event) {
       var toggle = event.target.closest("button.toggle");
