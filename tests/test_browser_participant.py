@@ -160,3 +160,19 @@ def test_the_moderators_timer_counts_down_in_the_banner(workshop, live_server_ur
     )
     minutes, seconds = countdown.inner_text().split(":")
     assert int(minutes) * 60 + int(seconds) <= 90
+
+
+def test_typing_in_the_search_box_filters_the_map_in_place(workshop, live_server_url, page):
+    owner = workshop.participants.get()
+    add_statement(owner, workshop.root(), Statement.Kind.POSITION, "Fund joint laboratories")
+    add_statement(owner, workshop.root(), Statement.Kind.POSITION, "Restrict sensitive exports")
+    join(page, live_server_url, workshop, "Searcher")
+    page.evaluate("window.__noReload = true")
+    page.fill("#filter-q", "laboratories")
+    page.wait_for_selector("#outline .results-count")
+    assert "1 statement matches." in page.inner_text("#outline .results-count")
+    assert "Fund joint laboratories" in page.inner_text("#outline")
+    assert "Restrict sensitive exports" not in page.inner_text("#outline")
+    page.check("input[name=mine]")
+    page.wait_for_selector("#outline >> text=Nothing matches")
+    assert page.evaluate("window.__noReload") is True
