@@ -86,7 +86,6 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def statement_in_or_error(workshop, participant, raw) -> Statement:
-
     try:
         return statement_in(workshop, participant, statement_number(raw))
     except Http404:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from deliberation.argument_map import load_argument_map
@@ -209,5 +210,5 @@ def tally_context(workshop: Workshop, participant: Participant | None, statement
 def graph_data(request: HttpRequest, slug: str) -> HttpResponse:
     workshop, participant = seat(request, slug)
     if participant is None:
-        return JsonResponse({"error": "join first"}, status=403)
+        return JsonResponse({"error": _("Join this workshop first.")}, status=403)
     return JsonResponse(graph_elements(load_argument_map(workshop, participant)))
