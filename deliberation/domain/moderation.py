@@ -118,7 +118,7 @@ def set_phase(actor: Participant, workshop: Workshop, phase: str, reason: str = 
 
 
 @transaction.atomic
-def focus_statement(actor: Participant, workshop: Workshop, statement: Statement | None) -> Workshop:
+def focus_statement(actor: Participant, workshop: Workshop, statement: Statement | None, reason: str = "") -> Workshop:
     """Spotlight one visible statement for the room (or none)."""
     require_moderator(actor, workshop)
     if statement is not None:
@@ -132,7 +132,7 @@ def focus_statement(actor: Participant, workshop: Workshop, statement: Statement
         return fresh
     fresh.focus_statement = statement
     fresh.save(update_fields=["focus_statement", "updated_at"])
-    record(fresh, "workshop.focus_changed", actor, statement, before=before, after=after)
+    record(fresh, "workshop.focus_changed", actor, statement, before=before, after=after, reason=clean_reason(reason))
     _copy_live_state(fresh, workshop)
     return fresh
 
@@ -190,7 +190,7 @@ def rotate_join_code(
 
 
 @transaction.atomic
-def set_moderation_note(actor: Participant, workshop: Workshop, note: str) -> Workshop:
+def set_moderation_note(actor: Participant, workshop: Workshop, note: str, reason: str = "") -> Workshop:
     """A public note shown to everyone in the workshop (empty removes it)."""
     require_moderator(actor, workshop)
     note = (note or "").replace("\r\n", "\n").strip()
@@ -202,13 +202,13 @@ def set_moderation_note(actor: Participant, workshop: Workshop, note: str) -> Wo
         return fresh
     fresh.moderation_note = note
     fresh.save(update_fields=["moderation_note", "updated_at"])
-    record(fresh, "workshop.note_changed", actor, before=before, after=note)
+    record(fresh, "workshop.note_changed", actor, before=before, after=note, reason=clean_reason(reason))
     _copy_live_state(fresh, workshop)
     return fresh
 
 
 @transaction.atomic
-def add_co_moderator(actor: Participant, workshop: Workshop, username: str) -> Participant:
+def add_co_moderator(actor: Participant, workshop: Workshop, username: str, reason: str = "") -> Participant:
     """The owner adds a co-moderator by account name; their seat is created or promoted."""
     require_owner(actor, workshop)
     username = (username or "").strip()
@@ -224,7 +224,15 @@ def add_co_moderator(actor: Participant, workshop: Workshop, username: str) -> P
     if seat.is_banned:
         seat.is_banned = False
         seat.save(update_fields=["is_banned"])
-    record(workshop, "workshop.moderator_added", actor, before=None, after=user.get_username(), seat=seat.pk)
+    record(
+        workshop,
+        "workshop.moderator_added",
+        actor,
+        before=None,
+        after=user.get_username(),
+        seat=seat.pk,
+        reason=clean_reason(reason),
+    )
     return seat
 
 
