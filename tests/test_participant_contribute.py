@@ -211,3 +211,14 @@ def test_it_refuses_to_withdraw_someone_elses_statement(as_alice, workshop, clai
     assert response.status_code == 403
     claim.refresh_from_db()
     assert claim.status == "visible"
+
+
+def test_it_shows_the_edit_form_and_saves_without_javascript(as_alice, workshop, position):
+    form = as_alice.get(f"/w/{workshop.slug}/s/{position.pk}/edit/")
+    assert form.status_code == 200 and 'id="edit-box" open' in form.content.decode()
+    fragment = as_alice.get(f"/w/{workshop.slug}/s/{position.pk}/edit/", **HX).content.decode()
+    assert fragment.lstrip().startswith('<details class="edit-box" id="edit-box" open')
+    response = as_alice.post(f"/w/{workshop.slug}/s/{position.pk}/edit/", {"text": "Edited plainly.", "version": 1})
+    assert response.status_code == 302
+    position.refresh_from_db()
+    assert position.text == "Edited plainly."

@@ -113,3 +113,14 @@ def test_it_answers_404_for_another_workshops_document(as_bob, workshop, make_wo
     assert (
         as_bob.post(f"/w/{workshop.slug}/documents/{foreign.pk}/highlight/", {"quote_exact": "Text"}).status_code == 404
     )
+
+
+def test_it_answers_htmx_with_the_document_fragments(as_bob, workshop, document):
+    listing = as_bob.get(f"/w/{workshop.slug}/documents/", **HX)
+    assert (
+        listing.content.decode().lstrip().startswith('<section id="documents">')
+        and "Reading" in listing.content.decode()
+    )
+    text = as_bob.get(f"/w/{workshop.slug}/documents/{document.pk}/", **HX).content.decode()
+    assert text.lstrip().startswith(f'<div id="document-{document.pk}-text"') and "<html" not in text
+    assert "Closed science protects." in text
