@@ -50,6 +50,13 @@
         var data = results[1];
         var many = data.nodes.length > 400;
         var fetched = performance.now();
+        // Cytoscape injects an inline <style> (position: relative on its container) unless an
+        // element with this id exists; the CSP forbids inline styles and app.css already sets it.
+        if (!document.getElementById("__________cytoscape_stylesheet")) {
+          var marker = document.createElement("meta");
+          marker.id = "__________cytoscape_stylesheet";
+          document.head.appendChild(marker);
+        }
         cy = window.cytoscape({
           container: document.getElementById("graph-canvas"),
           elements: { nodes: data.nodes, edges: data.edges },
