@@ -195,3 +195,14 @@ def test_it_takes_group_majorities_with_ties_and_missing_votes():
     assert majorities[first][7] == "split"
     assert majorities[1 - first][7] == ""
     assert majorities[1 - first][1] == "reject"
+
+
+def test_it_never_makes_a_group_of_one_outlier():
+    matrix = two_camps()
+    outlier = np.full((1, matrix.shape[1]), NAN)
+    outlier[0, :6] = [-2.0, 1.0, -2.0, 1.0, -2.0, 1.0]  # unlike anyone, and voted on little
+
+    groups = core.opinion_groups(np.vstack([matrix, outlier]))
+
+    sizes = [len(groups.members(g)) for g in range(groups.k)]
+    assert groups.k == 2 and min(sizes) >= 10

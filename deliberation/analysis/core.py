@@ -23,6 +23,8 @@ MIN_VOTES_TO_GROUP = 5  # a participant with fewer agreement votes is left out o
 MIN_PARTICIPANTS_TO_GROUP = 4  # fewer grouped participants than this: no groups at all
 K_RANGE = (2, 5)
 RANDOM_STATE = 0
+MIN_GROUP_SIZE = 2  # and at least MIN_GROUP_SHARE of those grouped: no "group" of one outlier
+MIN_GROUP_SHARE = 0.05
 MIN_GROUP_VOTES = 2  # a group speaks on a statement once this many of its members voted on it
 CRUX_MIN_SPREAD = 0.3
 DISTINCTIVE_MIN_DIFFERENCE = 0.2
@@ -181,7 +183,8 @@ def _opinion_groups(agreement: np.ndarray, min_votes: int, random_state: int) ->
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # k-means warns on duplicate points; the silhouette decides
             labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(coordinates)
-        if len(np.unique(labels)) < 2:
+        sizes = np.bincount(labels, minlength=k)
+        if sizes.min() < max(MIN_GROUP_SIZE, MIN_GROUP_SHARE * len(grouped)):
             continue
         score = float(silhouette_score(coordinates, labels))
         if best is None or score > best[0] + 1e-9:

@@ -24,7 +24,7 @@ GROUP_CLASSES = 5
 # The opinion map's plot: coordinates −1…1 drawn into a 240-unit square with a margin.
 MAP_HALF = 110
 # The dilemma chart's plot area inside a 460 × 460 viewBox.
-DILEMMA_LEFT, DILEMMA_TOP, DILEMMA_SIZE = 50, 20, 380
+DILEMMA_LEFT, DILEMMA_TOP, DILEMMA_SIZE = 50, 34, 380
 
 
 def _percent(share: float | None) -> int | None:
@@ -120,11 +120,11 @@ def dilemma_chart(results: dict, by_id: dict, shown) -> dict:
         "top": DILEMMA_TOP,
         "size": DILEMMA_SIZE,
         "half": DILEMMA_SIZE / 2,
-        # Quadrant names sit in the middle of each quadrant, drawn faintly under the dots.
-        "q_left": DILEMMA_LEFT + DILEMMA_SIZE / 4,
-        "q_right": DILEMMA_LEFT + 3 * DILEMMA_SIZE / 4,
-        "q_top": DILEMMA_TOP + DILEMMA_SIZE / 4,
-        "q_bottom": DILEMMA_TOP + 3 * DILEMMA_SIZE / 4,
+        # Quadrant names sit outside the frame, so no dot ever hides them: the upper two above it,
+        # the lower two under the tick labels.
+        "q_above": DILEMMA_TOP - 10,
+        "q_below": DILEMMA_TOP + DILEMMA_SIZE + 40,
+        "axis_y": DILEMMA_TOP + DILEMMA_SIZE + 66,
         "mid_x": DILEMMA_LEFT + DILEMMA_SIZE / 2,
         "mid_y": DILEMMA_TOP + DILEMMA_SIZE / 2,
         "right": DILEMMA_LEFT + DILEMMA_SIZE,
