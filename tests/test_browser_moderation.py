@@ -1,0 +1,118 @@
+"""A moderator and a participant in two browser contexts: the moderator hides a statement (with the
+queue's keyboard shortcut), switches to the vote phase and puts a statement in focus; the
+participant's page reflects each step. The page is given a few seconds to update by itself (live
+updates); where it has not, it is reloaded, and the content is checked either way."""
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from deliberation.domain import add_statement, moderator_seat
+from deliberation.models import Phase, Statement, Workshop
+
+pytestmark = pytest.mark.browser
+
+
+def join(page, live_server_url, workshop, name):
+    page.goto(live_server_url + "/")
+    page.fill("#join-code", workshop.display_join_code)
+    page.fill("#join-name", name)
+    page.click("#join-form button[type=submit]")
+    page.wait_for_url(f"**/w/{workshop.slug}/")
+
+
+def sign_in(page, live_server_url, next_path):
+    page.goto(f"{live_server_url}/accounts/login/?next={next_path}")
+    page.fill("#id_username", "mod")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**{next_path.split('?')[0]}*")
+
+
+def reflects(page, script: str, timeout: int = 3000) -> None:
+    """Wait for `script` (a JS expression) to hold on the participant's page, reloading once if the
+    page has not updated by itself."""
+    try:
+        page.wait_for_function(script, timeout=timeout)
+    except PlaywrightTimeout:
+        page.reload()
+        page.wait_for_function(script, timeout=5000)
+
+
+def test_a_moderator_hides_switches_phase_and_focuses_while_a_participant_watches(
+    workshop, moderator_user, live_server_url, page, chromium
+):
+    mod = moderator_seat(workshop, moderator_user)
+    keep = add_statement(mod, workshop.root(), Statement.Kind.POSITION, "Publish every result openly")
+    spam = add_statement(mod, workshop.root(), Statement.Kind.POSITION, "Buy cheap watches here")
+
+    join(page, live_server_url, workshop, "Pat")
+    outline = page.inner_text("#outline")
+    assert "Buy cheap watches here" in outline and "Publish every result openly" in outline
+
+    moderator_context = chromium.new_context()
+    errors = []
+    moderator = moderator_context.new_page()
+    moderator.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        queue_path = f"/moderate/w/{workshop.slug}/queue?status=visible"
+        sign_in(moderator, live_server_url, queue_path)
+
+        # 1. Hide the spam with the keyboard: pick its row, press h.
+        moderator.click(f"#row-{spam.pk} .queue-text")
+        moderator.keyboard.press("h")
+        moderator.wait_for_selector(f"#row-{spam.pk}", state="detached")
+        assert Statement.objects.get(pk=spam.pk).status == Statement.Status.HIDDEN
+        reflects(page, "() => !document.querySelector('#outline').textContent.includes('Buy cheap watches here')")
+        assert "Publish every result openly" in page.inner_text("#outline")
+
+        # 2. Switch to the vote phase from the console.
+        moderator.goto(f"{live_server_url}/moderate/w/{workshop.slug}/")
+        moderator.click("#controls button[name=phase][value=vote]")
+        moderator.wait_for_selector("#controls .phase-now >> text=Vote")
+        assert Workshop.objects.get(pk=workshop.pk).phase == Phase.VOTE
+        reflects(page, "() => document.querySelector('#banners .banner-phase').textContent.includes('Vote')")
+        assert page.locator("#position-form").count() == 0  # no new statements while voting
+
+        # 3. Put the remaining position in focus.
+        moderator.fill("#focus-statement", f"#{keep.pk}")
+        moderator.click("#controls button:has-text('Put in focus')")
+        moderator.wait_for_selector(f"#controls >> text=#{keep.pk} {keep.title}")
+        reflects(page, "() => !!document.querySelector('#banners .banner-focus')")
+        assert keep.title in page.inner_text("#banners .banner-focus")
+        page.click("#banners .banner-focus a")
+        page.wait_for_selector(f"#detail .detail[data-statement-id='{keep.pk}']")
+    finally:
+        moderator_context.close()
+    assert not errors, f"JavaScript errors on the moderator's pages: {errors}"
+
+
+def test_the_projector_shows_code_qr_focus_and_timer(workshop, moderator_user, live_server_url, chromium):
+    from deliberation import domain
+
+    mod = moderator_seat(workshop, moderator_user)
+    keep = add_statement(mod, workshop.root(), Statement.Kind.POSITION, "Publish every result openly")
+    domain.focus_statement(mod, workshop, keep)
+    domain.set_timer(mod, workshop, 300)
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    screen = context.new_page()
+    errors = []
+    screen.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        sign_in(screen, live_server_url, f"/w/{workshop.slug}/projector")
+        assert workshop.display_join_code in screen.inner_text(".projector-code")
+        assert "Publish every result openly" in screen.inner_text(".projector-statement")
+        qr = screen.locator("img.projector-qr")
+        svg = context.request.get(live_server_url + qr.get_attribute("src"))
+        assert svg.ok and svg.headers["content-type"] == "image/svg+xml" and "<svg" in svg.text()
+        assert qr.bounding_box()["width"] >= 250  # scannable from a few rows back
+        size = screen.evaluate("parseFloat(getComputedStyle(document.querySelector('.projector-statement')).fontSize)")
+        assert size >= 48  # big type on a 1080p screen
+        first = screen.inner_text(".projector-timer time")
+        screen.wait_for_function(f"() => document.querySelector('.projector-timer time').textContent !== '{first}'")
+        # The projector follows the moderator: a new focus shows up on the next refresh.
+        other = add_statement(mod, workshop.root(), Statement.Kind.POSITION, "Keep sensitive results national")
+        domain.focus_statement(mod, Workshop.objects.get(pk=workshop.pk), other)
+        screen.wait_for_selector(".projector-statement >> text=Keep sensitive results national", timeout=8000)
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors on the projector: {errors}"
