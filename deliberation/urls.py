@@ -29,6 +29,7 @@ urlpatterns = [
     path("w/<slug:slug>/qr.svg", participant.join_qr, name="workshop_qr"),
     path("w/<slug:slug>/me/", participant.my_activity, name="my_activity"),
     path("w/<slug:slug>/results/", results.results_page, name="workshop_results"),
+    path("w/<slug:slug>/results/colours.json", results.results_colours, name="workshop_results_colours"),
     path("w/<slug:slug>/add/", contribute.add, name="add_statement"),
     path("w/<slug:slug>/s/<int:statement_id>/", workshop.statement_page, name="statement"),
     path("w/<slug:slug>/s/<int:statement_id>/tally/", workshop.tally_fragment, name="statement_tally"),

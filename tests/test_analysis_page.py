@@ -176,3 +176,34 @@ def test_statements_added_later_appear_in_the_distributions(client, workshop, ca
 
     html = client.get(results_url(workshop) + "?fragment=distributions", headers={"HX-Request": "true"}).content
     assert b"Late idea" in html and b"1 vote" in html
+
+
+def test_it_gives_the_map_its_colours_by_consensus_controversy_and_group(client, workshop, camps):
+    people, shared, split = camps
+    seat_client(client, people["one"][0])
+
+    response = client.get(results_url(workshop) + "colours.json")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["statements"][str(shared.pk)] == {
+        "consensus": "high",
+        "controversy": "calm",
+        "group": "all",
+        "group_name": "",
+    }
+    crux = data["statements"][str(split[1].pk)]
+    assert crux["controversy"] == "contested" and crux["consensus"] == "low"
+    assert crux["group"] == "0" and crux["group_name"] == "group A"  # camp one, the first to vote
+    assert [g["name"] for g in data["groups"]] == ["A", "B"]
+
+
+def test_it_colours_only_what_a_participant_may_see_and_only_for_members(client, make_workshop):
+    workshop = make_workshop(hide_results_until_voted=True)
+    people, shared, split = build_two_camp_workshop(workshop)
+    newcomer = join_workshop(workshop, "Newcomer")
+    cast_vote(newcomer, Vote.Kind.AGREEMENT, 1, statement=split[2])
+
+    assert client.get(results_url(workshop) + "colours.json").status_code == 403
+    seat_client(client, newcomer)
+    assert list(client.get(results_url(workshop) + "colours.json").json()["statements"]) == [str(split[2].pk)]

@@ -4,7 +4,7 @@ The figures come from `deliberation.analysis` (cached by the workshop's last eve
 only turns them into chart geometry for the SVG templates, which escape every user string.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -18,6 +18,8 @@ from .helpers import seat
 
 TEMPLATE = "results/page.html"
 FRAGMENTS = {"results", "summary", "distributions", "opinion_map", "dilemma", "bridging", "cruxes", "standing"}
+CONSENSUS_HIGH, CONSENSUS_LOW = 0.75, 0.55  # map colours: "most of the room on one side" / "no clear side"
+CONTESTED, DISPUTED = 0.75, 0.4  # controversy from which a statement is contested / disputed
 TABLE_ROWS = 8  # bridging statements and cruxes shown before "and n more"
 GROUP_CLASSES = 5
 
@@ -253,3 +255,46 @@ def results_page(request: HttpRequest, slug: str) -> HttpResponse:
     response = render(request, name, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def statement_colours(results: dict, shown) -> dict:
+    """How the map colours each statement, per mode: consensus (high, mid, low), controversy
+    (contested, disputed, calm) and group (the group that accepts it far more than another, or
+    "all" for a bridging statement)."""
+    bridging = {b["statement"] for b in results["bridging"]}
+    crux_group = {c["statement"]: c["high_group"] for c in results["cruxes"]}
+    names = [g["name"] for g in results["groups"]["groups"]]
+    colours = {}
+    for s in results["statements"]:
+        if not s["count"] or not shown(s["id"]):
+            continue
+        consensus, controversy = s["consensus"], s["controversy"]
+        group = (
+            "all" if s["id"] in bridging else str(crux_group[s["id"]] % GROUP_CLASSES) if s["id"] in crux_group else ""
+        )
+        colours[str(s["id"])] = {
+            "consensus": "high" if consensus >= CONSENSUS_HIGH else "low" if consensus < CONSENSUS_LOW else "mid",
+            "controversy": "contested"
+            if controversy >= CONTESTED
+            else "disputed"
+            if controversy >= DISPUTED
+            else "calm",
+            "group": group,
+            "group_name": "" if group in ("", "all") else _("group %(name)s") % {"name": names[crux_group[s["id"]]]},
+        }
+    return colours
+
+
+@require_GET
+def results_colours(request: HttpRequest, slug: str) -> HttpResponse:
+    """The map's colouring by results, as JSON for the participant page's "colour the map" switch."""
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return JsonResponse({"error": _("Join this workshop first.")}, status=403)
+    results = workshop_results(workshop)
+    mine = None
+    if restricted_to_my_votes(workshop, participant):
+        mine = set(Vote.objects.by(participant).filter(kind=Vote.Kind.AGREEMENT).values_list("statement_id", flat=True))
+    groups = [{"name": g["name"], "css": g["index"] % GROUP_CLASSES} for g in results["groups"]["groups"]]
+    colours = statement_colours(results, lambda statement_id: mine is None or statement_id in mine)
+    return JsonResponse({"statements": colours, "groups": groups})
