@@ -143,7 +143,17 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "deliberation.api.schema.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "deliberation.api.authentication.ApiTokenAuthentication",
+        "deliberation.api.authentication.ParticipantTokenAuthentication",
+        "deliberation.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [],  # each view asks for a seat or an account; the domain decides
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "deliberation.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Deliberation API",
@@ -153,6 +163,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatementKindEnum": "deliberation.models.StatementKind",
+        "NewStatementKindEnum": ["position", "claim", "evidence"],
+        "RelationKindEnum": "deliberation.models.RelationKind",
+        "VoteKindEnum": "deliberation.models.VoteKind",
+        "AnnotationKindEnum": "deliberation.models.AnnotationKind",
+        "AssignableRoleEnum": ["participant", "observer", "moderator"],
+    },
 }
 
 # Content-Security-Policy: no inline code anywhere; scripts carry a per-request nonce.

@@ -81,6 +81,7 @@ urlpatterns = [
     path("moderate/w/<slug:slug>/log.csv", moderation_people.audit_log_csv, name="moderate_log_csv"),
     path("w/<slug:slug>/projector", projector.projector, name="projector"),
     path("w/<slug:slug>/projector/live", projector.projector_live, name="projector_live"),
+    path("api/", include("deliberation.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
