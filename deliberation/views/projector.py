@@ -2,6 +2,7 @@
 join code, which is the room's secret); its live region is a fragment of its own, re-fetched every
 few seconds and on live events."""
 
+import segno
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,17 +26,26 @@ def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
             .filter(pk=workshop.focus_statement_id, status=Statement.Status.VISIBLE)
             .first()
         )
+    join_url = request.build_absolute_uri(reverse("join_by_link", args=[workshop.join_code]))
     left = int((workshop.timer_ends_at - timezone.now()).total_seconds()) if workshop.timer_ends_at else 0
     return {
         "workshop": workshop,
         "focus": focus,
         "phase_allows": PHASE_ALLOWS.get(workshop.phase, ""),
-        "join_url": request.build_absolute_uri(reverse("join_by_link", args=[workshop.join_code])),
+        "join_url": join_url,
+        "join_qr": join_qr_data_uri(join_url),
         "join_open": workshop.join_code_is_valid(),
         "timer_running": left > 0,
         "timer_left": f"{left // 60}:{left % 60:02d}" if left > 0 else "",
         "participant_count": Participant.objects.active().filter(workshop=workshop).count(),
     }
+
+
+def join_qr_data_uri(url: str) -> str:
+    """The join link's QR code as a data: URI (a complete SVG document, xmlns included), so the
+    screen needs no second request and no markup is inserted into the page."""
+    code = segno.make(url, error="m", micro=False)
+    return code.svg_data_uri(dark="#1d2430", light="#ffffff", border=2, omitsize=True)
 
 
 @require_GET
