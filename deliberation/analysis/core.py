@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import pairwise_distances, silhouette_score
 from threadpoolctl import threadpool_limits
 
 AGREEMENT_VALUES = (-2, -1, 0, 1, 2)
@@ -30,6 +30,7 @@ CRUX_MIN_SPREAD = 0.3
 DISTINCTIVE_MIN_DIFFERENCE = 0.2
 DISTINCTIVE_PER_GROUP = 5
 GROUP_NAMES = "ABCDEFGHIJ"
+SILHOUETTE_SAMPLE = 3000  # above this many grouped participants, score k on a fixed-seed sample
 
 
 # --- per statement ------------------------------------------------------------------------------
@@ -177,6 +178,12 @@ def _opinion_groups(agreement: np.ndarray, min_votes: int, random_state: int) ->
     scale = np.abs(projected).max()
     coordinates = projected / scale if scale > 0 else projected
 
+    # The distances between people are the same for every k: compute them once (on a fixed sample
+    # in a very large room, so memory stays bounded), then score each k from them.
+    sample = np.arange(len(coordinates))
+    if len(sample) > SILHOUETTE_SAMPLE:
+        sample = np.sort(np.random.default_rng(random_state).choice(len(sample), SILHOUETTE_SAMPLE, replace=False))
+    distances = pairwise_distances(coordinates[sample])
     best = None
     distinct = len(np.unique(np.round(coordinates, 9), axis=0))
     for k in range(K_RANGE[0], min(K_RANGE[1], len(grouped) - 1, distinct) + 1):
@@ -186,7 +193,9 @@ def _opinion_groups(agreement: np.ndarray, min_votes: int, random_state: int) ->
         sizes = np.bincount(labels, minlength=k)
         if sizes.min() < max(MIN_GROUP_SIZE, MIN_GROUP_SHARE * len(grouped)):
             continue
-        score = float(silhouette_score(coordinates, labels))
+        if len(np.unique(labels[sample])) < 2:
+            continue
+        score = float(silhouette_score(distances, labels[sample], metric="precomputed"))
         if best is None or score > best[0] + 1e-9:
             best = (score, k, labels)
     if best is None:
