@@ -134,6 +134,7 @@ def dilemma_chart(results: dict, by_id: dict, shown) -> dict:
         "ticks": [
             {"value": v, "x": DILEMMA_LEFT + v * scale, "y": DILEMMA_TOP + DILEMMA_SIZE - v * scale} for v in range(5)
         ],
+        "counts": {q: sum(1 for dot in dots if dot["quadrant"] == q) for q in ("both", "a_only", "b_only", "neither")},
         "serves_both": [
             {**by_id[pk], "accept": _percent(by_id[pk]["accept"])}
             for pk in results["dilemma"]["serves_both"]
@@ -221,7 +222,6 @@ def results_context(workshop: Workshop, participant: Participant) -> dict:
         "distributions": distribution_rows(statements, prefix),
         "opinion_map": opinion_map(results, participant),
         "dilemma": dilemma_chart(results, by_id, shown),
-        "quadrant_counts": results["dilemma"]["quadrant_counts"],
         "bridging": bridging[:TABLE_ROWS],
         "bridging_more": max(0, len(bridging) - TABLE_ROWS),
         "cruxes": cruxes[:TABLE_ROWS],
