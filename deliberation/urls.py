@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from deliberation.live.views import workshop_events
 from deliberation.views import (
     annotations,
     contribute,
     documents,
+    health,
     moderation,
     moderation_people,
     moderation_queue,
@@ -17,6 +19,7 @@ from deliberation.views import (
 
 urlpatterns = [
     path("", participant.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("join/", participant.join, name="join"),
     path("join/<str:code>", participant.join, name="join_by_link"),
     path("resume/<str:token>", participant.resume, name="resume"),
@@ -26,6 +29,7 @@ urlpatterns = [
     path("w/<slug:slug>/outline/", workshop.outline_fragment, name="workshop_outline"),
     path("w/<slug:slug>/participants/count/", workshop.count_fragment, name="workshop_participant_count"),
     path("w/<slug:slug>/graph.json", workshop.graph_data, name="workshop_graph"),
+    path("w/<slug:slug>/events", workshop_events, name="workshop_events"),
     path("w/<slug:slug>/qr.svg", participant.join_qr, name="workshop_qr"),
     path("w/<slug:slug>/me/", participant.my_activity, name="my_activity"),
     path("w/<slug:slug>/results/", results.results_page, name="workshop_results"),

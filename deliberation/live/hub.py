@@ -1,0 +1,332 @@
+"""One hub per process: it listens, reads new events once per workshop, and feeds every open stream.
+
+- PostgreSQL: one `LISTEN deliberation_events` connection per process (never one per client);
+  domain functions `NOTIFY` on commit. A slow safety poll also runs, so a lost notification or a
+  dropped connection delays an update but never loses it.
+- SQLite (the single-process default): the hub polls the Event table.
+
+Event ids are assigned when a transaction inserts the row, but transactions commit in any order.
+So the hub only moves past an id once every lower id is visible (or has stayed missing for a grace
+period: a rolled-back insert leaves a permanent hole). That keeps streams gap-free and in order.
+"""
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import uuid
+from bisect import bisect_right
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.db import DatabaseError, connection
+from django.utils import timezone
+
+from deliberation.domain.events import NOTIFY_CHANNEL
+from deliberation.models import Event, StreamPresence
+
+from .messages import category, payload, sse_event
+
+log = logging.getLogger(__name__)
+
+COALESCE_SECONDS = int(os.environ.get("LIVE_COALESCE_MS", "250")) / 1000
+SAFETY_POLL_SECONDS = 2.0  # PostgreSQL: catch up even if a notification was lost
+SQLITE_POLL_SECONDS = 0.5
+GAP_GRACE_SECONDS = 3.0
+BUFFER_SIZE = 5000
+FETCH_LIMIT = 1000
+PRESENCE_SECONDS = 5.0
+PRESENCE_STALE_SECONDS = 20.0
+FEED_IDLE_SECONDS = 60.0
+PROCESS_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    text: str
+
+
+@dataclass
+class Feed:
+    """The recent events of one workshop in this process, shared by all of its streams."""
+
+    workshop_id: int
+    cursor: int  # every event of this workshop up to here is in the buffer or older than `base`
+    base: int = 0  # events at or below `base` are not buffered; streams replay them from the table
+    messages: list[Message] = field(default_factory=list)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    streams: Counter = field(default_factory=Counter)  # participant id -> open streams
+    presence: dict = field(default_factory=lambda: {"connected": 0, "streams": 0})
+    presence_version: int = 0
+    gap_since: float | None = None
+    idle_since: float | None = None
+
+    def __post_init__(self):
+        self.base = self.cursor
+
+    def after(self, position: int) -> list[Message] | None:
+        """Buffered messages after `position`, or None when the stream must replay from the table."""
+        if position < self.base:
+            return None
+        index = bisect_right([m.id for m in self.messages], position)
+        return self.messages[index:]
+
+    def publish(self, messages: list[Message]) -> None:
+        self.messages.extend(messages)
+        if len(self.messages) > BUFFER_SIZE:
+            dropped = self.messages[: len(self.messages) // 2]
+            self.messages = self.messages[len(dropped) :]
+            self.base = dropped[-1].id
+        self.wake()
+
+    def wake(self) -> None:
+        self.changed.set()
+        self.changed = asyncio.Event()
+
+
+@dataclass
+class Subscription:
+    feed: Feed
+    participant_id: int
+    position: int
+    presence_seen: int = -1
+
+
+class Hub:
+    _instances: dict[int, "Hub"] = {}
+
+    @classmethod
+    def get(cls) -> "Hub":
+        """The hub of the running event loop (one per process under uvicorn)."""
+        loop = asyncio.get_running_loop()
+        hub = cls._instances.get(id(loop))
+        if hub is None or hub.loop is not loop:
+            hub = cls._instances[id(loop)] = cls(loop)
+        return hub
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self.feeds: dict[int, Feed] = {}
+        self.pending: set[int] = set()
+        self.wakeup = asyncio.Event()
+        self.presence_dirty = True
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-db")
+        self.postgres = connection.vendor == "postgresql"
+        self.tasks = [
+            loop.create_task(self._refresher()),
+            loop.create_task(self._ticker()),
+            loop.create_task(self._presence()),
+        ]
+        if self.postgres:
+            self.tasks.append(loop.create_task(self._listener()))
+
+    # --- streams --------------------------------------------------------------------------
+    def subscribe(self, workshop_id: int, position: int, participant_id: int) -> Subscription:
+        feed = self.feeds.get(workshop_id)
+        if feed is None:
+            feed = self.feeds[workshop_id] = Feed(workshop_id, cursor=position)
+        feed.streams[participant_id] += 1
+        self.presence_dirty = True
+        self.poke(workshop_id)
+        return Subscription(feed, participant_id, position)
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        feed = subscription.feed
+        feed.streams[subscription.participant_id] -= 1
+        if feed.streams[subscription.participant_id] <= 0:
+            del feed.streams[subscription.participant_id]
+        self.presence_dirty = True
+
+    def poke(self, workshop_id: int) -> None:
+        self.pending.add(workshop_id)
+        self.wakeup.set()
+
+    async def replay(self, workshop_id: int, after: int, upto: int) -> list[Message]:
+        rows = await self._db(_events_between, workshop_id, after, upto)
+        return [_message(row) for row in rows]
+
+    # --- background tasks -----------------------------------------------------------------
+    async def _refresher(self) -> None:
+        while True:
+            await self.wakeup.wait()
+            self.wakeup.clear()
+            await asyncio.sleep(COALESCE_SECONDS)  # a burst of writes becomes one read and one send
+            pending, self.pending = self.pending, set()
+            for workshop_id in pending:
+                feed = self.feeds.get(workshop_id)
+                if feed is not None:
+                    try:
+                        await self._refresh(feed)
+                    except DatabaseError:
+                        log.warning("Could not read events of workshop %s; will retry", workshop_id, exc_info=True)
+                        self.poke(workshop_id)
+
+    async def _refresh(self, feed: Feed) -> None:
+        while True:
+            rows, visible = await self._db(_events_after, feed.workshop_id, feed.cursor)
+            if not rows:
+                return
+            ready, position = [], feed.cursor
+            by_id = {row["id"]: row for row in rows}
+            for event_id in range(feed.cursor + 1, rows[-1]["id"] + 1):
+                if event_id not in visible:  # not committed yet, or rolled back
+                    feed.gap_since = feed.gap_since or time.monotonic()
+                    if time.monotonic() - feed.gap_since < GAP_GRACE_SECONDS:
+                        break
+                    feed.gap_since = None  # waited long enough: it was rolled back
+                elif event_id in by_id:
+                    ready.append(_message(by_id[event_id]))
+                    feed.gap_since = None
+                position = event_id
+            feed.cursor = position
+            if ready:
+                feed.publish(ready)
+            if position < rows[-1]["id"]:  # stopped at a gap: look again shortly
+                self.loop.call_later(0.1, self.poke, feed.workshop_id)
+                return
+            if len(rows) < FETCH_LIMIT:
+                return
+
+    async def _ticker(self) -> None:
+        interval = SAFETY_POLL_SECONDS if self.postgres else SQLITE_POLL_SECONDS
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            for workshop_id, feed in list(self.feeds.items()):
+                if feed.streams:
+                    feed.idle_since = None
+                    self.poke(workshop_id)
+                elif feed.idle_since is None:
+                    feed.idle_since = now
+                elif now - feed.idle_since > FEED_IDLE_SECONDS:
+                    del self.feeds[workshop_id]  # nobody has listened here for a while
+
+    async def _listener(self) -> None:
+        import psycopg
+
+        delay = 0.5
+        while True:
+            try:
+                conn = await psycopg.AsyncConnection.connect(_conninfo(), autocommit=True)
+                async with conn:
+                    await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    delay = 0.5
+                    for workshop_id in list(self.feeds):  # catch up on what was missed while away
+                        self.poke(workshop_id)
+                    async for note in conn.notifies():
+                        workshop_id = int(note.payload.split(":", 1)[0])
+                        if workshop_id in self.feeds:
+                            self.poke(workshop_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("LISTEN connection lost; reconnecting in %.1f s", delay, exc_info=True)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10)
+
+    async def _presence(self) -> None:
+        while True:
+            await asyncio.sleep(PRESENCE_SECONDS if not self.presence_dirty else 0.5)
+            self.presence_dirty = False
+            counts = {
+                workshop_id: (sum(feed.streams.values()), sorted(feed.streams))
+                for workshop_id, feed in self.feeds.items()
+            }
+            try:
+                totals = await self._db(_write_and_read_presence, counts)
+            except DatabaseError:
+                log.warning("Could not update presence", exc_info=True)
+                continue
+            for workshop_id, total in totals.items():
+                feed = self.feeds.get(workshop_id)
+                if feed is not None and total != feed.presence:
+                    feed.presence = total
+                    feed.presence_version += 1
+                    feed.wake()
+
+    async def _db(self, function, *args):
+        return await self.loop.run_in_executor(self.executor, partial(_guarded, function, *args))
+
+
+def _guarded(function, *args):
+    """Run a query on the hub's own thread; a broken connection is dropped so the next call reconnects."""
+    try:
+        return function(*args)
+    except DatabaseError:
+        connection.close()
+        raise
+
+
+def _events_after(workshop_id: int, after: int):
+    rows = list(
+        Event.objects.filter(workshop_id=workshop_id, id__gt=after)
+        .order_by("id")
+        .values("id", "verb", "statement_id", "payload")[:FETCH_LIMIT]
+    )
+    if not rows:
+        return rows, set()
+    visible = set(Event.objects.filter(id__gt=after, id__lte=rows[-1]["id"]).values_list("id", flat=True))
+    return rows, visible
+
+
+def _events_between(workshop_id: int, after: int, upto: int):
+    return list(
+        Event.objects.filter(workshop_id=workshop_id, id__gt=after, id__lte=upto)
+        .order_by("id")
+        .values("id", "verb", "statement_id", "payload")
+    )
+
+
+def _write_and_read_presence(counts: dict[int, tuple[int, list[int]]]) -> dict[int, dict]:
+    now = timezone.now()
+    for workshop_id, (streams, participants) in counts.items():
+        StreamPresence.objects.update_or_create(
+            process=PROCESS_ID,
+            workshop_id=workshop_id,
+            defaults={"connections": streams, "participants": participants, "heartbeat_at": now},
+        )
+    fresh = StreamPresence.objects.filter(
+        workshop_id__in=list(counts), heartbeat_at__gte=now - timezone.timedelta(seconds=PRESENCE_STALE_SECONDS)
+    )
+    totals: dict[int, dict] = {}
+    people: dict[int, set] = {}
+    for workshop_id, streams, participants in fresh.values_list("workshop_id", "connections", "participants"):
+        people.setdefault(workshop_id, set()).update(participants or [])
+        totals.setdefault(workshop_id, {"connected": 0, "streams": 0})["streams"] += streams
+    for workshop_id, members in people.items():
+        totals[workshop_id]["connected"] = len(members)
+    return totals
+
+
+def connected_count(workshop_id: int) -> int:
+    """People with an open stream to this workshop, across all processes (for page renders)."""
+    since = timezone.now() - timezone.timedelta(seconds=PRESENCE_STALE_SECONDS)
+    members = set()
+    for participants in StreamPresence.objects.filter(workshop_id=workshop_id, heartbeat_at__gte=since).values_list(
+        "participants", flat=True
+    ):
+        members.update(participants or [])
+    return len(members)
+
+
+def _message(row: dict) -> Message:
+    event = Event(id=row["id"], verb=row["verb"], statement_id=row["statement_id"], payload=row["payload"])
+    return Message(row["id"], sse_event(row["id"], category(row["verb"]), payload(event)))
+
+
+def _conninfo() -> str:
+    from psycopg.conninfo import make_conninfo
+
+    db = connection.settings_dict
+    params = {
+        "dbname": db["NAME"],
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+        "host": db.get("HOST") or None,
+        "port": str(db["PORT"]) if db.get("PORT") else None,
+    }
+    return make_conninfo(**{k: v for k, v in params.items() if v})

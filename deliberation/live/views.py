@@ -1,0 +1,81 @@
+"""The event stream of a workshop: `GET /w/<slug>/events` as Server-Sent Events.
+
+A client that reconnects sends `Last-Event-ID` (or `?last_event_id=`) and first receives every
+event it missed, from the Event table, then the live ones: no gaps, no duplicates, in order.
+"""
+
+import asyncio
+
+from asgiref.sync import sync_to_async
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from deliberation.models import Event, Workshop
+from deliberation.views.seats import current_participant
+
+from .hub import Hub, Subscription
+from .messages import HEARTBEAT, sse_unnumbered
+
+HEARTBEAT_SECONDS = 15
+RETRY_MILLISECONDS = 1000
+
+
+@require_GET
+async def workshop_events(request: HttpRequest, slug: str) -> HttpResponse:
+    workshop = await Workshop.objects.filter(slug=slug).afirst()
+    if workshop is None:
+        raise Http404
+    participant = await sync_to_async(current_participant)(request, workshop)
+    if participant is None:
+        return HttpResponse(_("Join this workshop to follow it live."), status=403, content_type="text/plain")
+    position = _position(request)
+    if position is None:
+        position = await latest_event_id(workshop.pk)
+    hub = Hub.get()
+    subscription = hub.subscribe(workshop.pk, position, participant.pk)
+    response = StreamingHttpResponse(_stream(hub, subscription), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache, no-transform"
+    response["X-Accel-Buffering"] = "no"  # nginx: do not buffer the stream
+    return response
+
+
+async def _stream(hub: Hub, subscription: Subscription):
+    feed = subscription.feed
+    try:
+        yield f"retry: {RETRY_MILLISECONDS}\n\n"
+        while True:
+            changed = feed.changed
+            messages = feed.after(subscription.position)
+            if messages is None:  # further behind than the buffer: read the table
+                messages = await hub.replay(feed.workshop_id, subscription.position, feed.base)
+                if not messages:
+                    subscription.position = feed.base
+                    continue
+            if messages:
+                subscription.position = messages[-1].id
+                yield "".join(message.text for message in messages)
+                continue
+            if subscription.presence_seen != feed.presence_version:
+                subscription.presence_seen = feed.presence_version
+                yield sse_unnumbered("presence", feed.presence)
+                continue
+            try:
+                await asyncio.wait_for(changed.wait(), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                yield HEARTBEAT
+    finally:  # the client left, or the server is shutting down
+        hub.unsubscribe(subscription)
+
+
+def _position(request: HttpRequest) -> int | None:
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id") or ""
+    try:
+        return max(0, int(raw))
+    except ValueError:
+        return None
+
+
+async def latest_event_id(workshop_id: int) -> int:
+    event = await Event.objects.filter(workshop_id=workshop_id).order_by("-id").only("id").afirst()
+    return event.pk if event else 0

@@ -1,0 +1,86 @@
+"""A small SSE client for tests: joins a workshop over HTTP and reads its event stream in a thread."""
+
+import json
+import queue
+import threading
+
+import httpx
+
+
+class Person:
+    """A participant with their own cookies, talking to a real server."""
+
+    def __init__(self, base_url: str, workshop, name: str):
+        self.base_url = base_url
+        self.workshop = workshop
+        self.http = httpx.Client(base_url=base_url, timeout=10)
+        self.http.get("/")
+        token = self.http.cookies["csrftoken"]
+        response = self.http.post(
+            "/join/", data={"code": workshop.join_code, "display_name": name, "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code in (302, 303), response.text[:500]
+
+    def vote(self, statement_id: int, value: int, kind: str = "agreement") -> httpx.Response:
+        token = self.http.cookies["csrftoken"]
+        return self.http.post(
+            f"/w/{self.workshop.slug}/s/{statement_id}/vote/",
+            data={"kind": kind, "value": value, "csrfmiddlewaretoken": token},
+        )
+
+    def close(self):
+        self.http.close()
+
+
+class Stream:
+    """Reads `event:`/`id:`/`data:` messages into a queue until closed."""
+
+    def __init__(self, person: Person, last_event_id: int | None = None, base_url: str | None = None):
+        self.messages: queue.Queue = queue.Queue()
+        self.ready = threading.Event()
+        self._stop = threading.Event()
+        self.http = httpx.Client(
+            base_url=base_url or person.base_url, cookies=person.http.cookies, timeout=httpx.Timeout(5, read=None)
+        )
+        headers = {"Last-Event-ID": str(last_event_id)} if last_event_id is not None else {}
+        self.thread = threading.Thread(
+            target=self._run, args=(f"/w/{person.workshop.slug}/events", headers), daemon=True
+        )
+        self.thread.start()
+        assert self.ready.wait(10), "the stream did not open"
+
+    def _run(self, path, headers):
+        try:
+            with self.http.stream("GET", path, headers=headers) as response:
+                assert response.status_code == 200, response.status_code
+                self.ready.set()
+                message = {}
+                for line in response.iter_lines():
+                    if self._stop.is_set():
+                        return
+                    if not line:
+                        if "data" in message:
+                            self.messages.put(message)
+                        message = {}
+                    elif line.startswith(":"):
+                        continue
+                    else:
+                        field, _, value = line.partition(":")
+                        message[field] = value.strip()
+        except (httpx.HTTPError, RuntimeError):
+            return
+
+    def next_event(self, name: str | None = None, timeout: float = 5) -> dict:
+        """The next numbered message (optionally of one name); presence messages are skipped."""
+        while True:
+            message = self.messages.get(timeout=timeout)
+            if "id" not in message or (name and message.get("event") != name):
+                continue
+            return {"id": int(message["id"]), "event": message["event"], **json.loads(message["data"])}
+
+    def events(self, count: int, timeout: float = 10) -> list[dict]:
+        return [self.next_event(timeout=timeout) for _ in range(count)]
+
+    def close(self):
+        self._stop.set()
+        self.http.close()
