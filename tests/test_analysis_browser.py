@@ -1,0 +1,25 @@
+"""The results page in Chromium: it renders its charts under the strict CSP without errors."""
+
+import pytest
+
+from tests.analysis_helpers import build_two_camp_workshop
+
+pytestmark = pytest.mark.browser
+
+
+def test_it_shows_the_results_charts_in_chromium_without_csp_violations(workshop, live_server_url, page):
+    people, shared, split = build_two_camp_workshop(workshop, title='Shared <b>"ground"</b>')
+    console_errors = []
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.goto(f"{live_server_url}/resume/{people['two'][0].resume_token}")
+    page.goto(f"{live_server_url}/w/{workshop.slug}/results/")
+
+    assert page.locator("#results-opinion-map svg[role=img] circle.dot").count() == 8
+    assert page.locator("#results-opinion-map .me-ring").is_visible()
+    assert page.locator("#results-dilemma .dilemma-dot").count() == 5
+    assert page.locator("#results-bridging tbody tr").first.inner_text().startswith('Shared <b>"ground"</b>')
+    assert page.locator("#results-cruxes tbody tr").count() == 4
+    # Charts are styled by the stylesheet (no inline styles): the group colours really apply.
+    first_dot = page.locator("#results-opinion-map circle.dot.g0").first
+    assert first_dot.evaluate("dot => getComputedStyle(dot).fill") == "rgb(36, 86, 166)"
+    assert not [e for e in console_errors if "Content Security Policy" in e or "Refused" in e], console_errors
