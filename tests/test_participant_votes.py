@@ -104,3 +104,11 @@ def test_it_limits_vote_storms(as_bob, workshop, position, settings):
     response = as_bob.post(vote_url(workshop, position), {"kind": "agreement", "value": "-2"}, **HX)
     assert response.status_code == 429 and "Too many attempts" in response.content.decode()
     assert Vote.objects.get().value == 2
+
+
+def test_it_answers_a_vote_in_a_few_queries(as_bob, workshop, position, django_assert_max_num_queries):
+    as_bob.post(vote_url(workshop, position), {"kind": "agreement", "value": "1"}, **HX)  # warm the session
+    # workshop, session, seat, statement, the upsert and its event (in a savepoint), the fresh tally, my votes
+    with django_assert_max_num_queries(10):
+        response = as_bob.post(vote_url(workshop, position), {"kind": "agreement", "value": "2"}, **HX)
+    assert response.status_code == 200 and "▲ 1" in response.content.decode()

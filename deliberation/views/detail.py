@@ -157,3 +157,15 @@ def load_detail(workshop: Workshop, viewer: Participant | None, statement: State
         flags=flags,
         documents=documents,
     )
+
+
+def load_votes(workshop: Workshop, viewer: Participant | None, statement: Statement) -> Detail:
+    """Only what the vote widget needs, in two queries: the statement with its tallies and the
+    viewer's votes on it. Votes are the busiest request of a live room."""
+    statement = Statement.objects.with_tallies().get(pk=statement.pk)
+    statement.workshop = workshop
+    my_votes = {}
+    if viewer is not None:
+        for kind, value in Vote.objects.by(viewer).filter(statement=statement).values_list("kind", "value"):
+            my_votes[(kind, statement.pk)] = value
+    return Detail(workshop, viewer, statement, [], [], [], [], my_votes, [], [], [], [])

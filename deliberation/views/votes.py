@@ -4,7 +4,6 @@ changes a vote; `retract` takes it back. With htmx only the vote widget and the 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +13,7 @@ from deliberation.models import Relation, Statement, Vote
 from deliberation.ratelimit import check_named
 
 from .helpers import domain_errors, require_seat, statement_in
-from .workshop import TEMPLATE, render_statement, tally_context
+from .workshop import render_statement, render_votes
 
 STATEMENT_KINDS = (Vote.Kind.AGREEMENT, Vote.Kind.LENS_A, Vote.Kind.LENS_B)
 
@@ -39,17 +38,11 @@ def vote_statement(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
             raise DomainError(_("Unknown kind of vote."), field="kind")
         note = _cast(participant, kind, request.POST, statement=statement)
     except DomainError as error:
-        return render_statement(
-            request, workshop, participant, statement, fragment="votes", status=error.status, vote_error=error
-        )
+        return render_votes(request, workshop, participant, statement, status=error.status, vote_error=error)
     if not request.htmx:
         messages.success(request, note)
         return redirect(reverse("statement", args=[slug, statement.pk]) + f"#statement-{statement.pk}-votes")
-    response = render_statement(request, workshop, participant, statement, fragment="votes", vote_note=note)
-    # The outline's tally of the same statement follows, out of band.
-    context = tally_context(workshop, participant, statement.pk, oob=True)
-    response.content += render_to_string(f"{TEMPLATE}#tally", context, request=request).encode()
-    return response
+    return render_votes(request, workshop, participant, statement, vote_note=note)
 
 
 @require_POST

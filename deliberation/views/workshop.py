@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from deliberation.argument_map import load_argument_map
 from deliberation.models import Participant, Statement, Vote, Workshop
 
-from .detail import AGREEMENT_CHOICES, SCALE_CHOICES, Detail, load_detail
+from .detail import AGREEMENT_CHOICES, SCALE_CHOICES, Detail, load_detail, load_votes
 from .helpers import PHASE_ALLOWS, abilities, hx_render, seat, statement_in
 from .outline import (
     Filters,
@@ -150,6 +150,21 @@ def statement_page(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
     return render_statement(request, workshop, participant, statement)
 
 
+def render_votes(
+    request: HttpRequest, workshop: Workshop, participant: Participant, statement: Statement, status: int = 200, **extra
+) -> HttpResponse:
+    """After a vote: for htmx the vote widget and, out of band, the outline's tally (two queries);
+    otherwise the whole page with the panel open."""
+    if not request.htmx:
+        return render_statement(request, workshop, participant, statement, fragment="votes", status=status, **extra)
+    detail = load_votes(workshop, participant, statement)
+    context = detail_context(workshop, participant, detail, **extra)
+    response = render(request, "deliberation/_detail.html#votes", context, status=status)
+    response.content += tally_html(detail.statement, detail.tally_visible, oob=True).encode()
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 @require_GET
 def votes_fragment(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
     """The viewer's own vote widget of a statement (`#statement-<id>-votes`), with its tally."""
@@ -157,7 +172,7 @@ def votes_fragment(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
     if participant is None:
         return join_redirect(workshop)
     statement = statement_in(workshop, participant, statement_id)
-    detail = load_detail(workshop, participant, statement)
+    detail = load_votes(workshop, participant, statement)
     return render(request, "deliberation/_detail.html#votes", detail_context(workshop, participant, detail))
 
 
