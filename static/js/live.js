@@ -1,0 +1,85 @@
+// Live updates. htmx's SSE extension keeps #live-stream connected to the workshop's event stream
+// (and reconnects with the last event id). Each named event says what changed; this script
+// re-fetches the server-rendered regions it concerns, so every user sees their own view of them
+// (their votes, their permissions) and no HTML is ever built here.
+//
+// Regions are found by id: #outline, #banners, #participant-count, #statement-<id>-tally and the
+// detail panel (#detail, while it shows the statement concerned). Pages without a region ignore
+// its events. A page can also mark any element with data-live-refresh="event names" and
+// data-live-url="GET url": it is re-fetched on those events (the projector does this).
+(function () {
+  "use strict";
+
+  var DELAYS = { map: 700, tally: 200, banner: 50, people: 400, annotations: 300, workshop: 300, presence: 300 };
+  var pending = new Map();
+
+  function later(key, delay, job) {
+    if (pending.has(key)) return; // already scheduled: one fetch answers a whole burst
+    pending.set(key, setTimeout(function () { pending.delete(key); job(); }, delay));
+  }
+
+  function refresh(selector, url, swap) {
+    if (!url || !document.querySelector(selector) || !window.htmx) return;
+    window.htmx.ajax("GET", url, { target: selector, swap: swap || "outerHTML" }).catch(function () {});
+  }
+
+  function withId(template, id) {
+    return template ? template.replace("/s/0/", "/s/" + encodeURIComponent(id) + "/") : "";
+  }
+
+  function openStatementId() {
+    var panel = document.querySelector("#detail [data-statement-id]");
+    return panel ? panel.getAttribute("data-statement-id") : null;
+  }
+
+  function handle(stream, name, data) {
+    var urls = stream.dataset;
+    var delay = DELAYS[name] || 300;
+    var filters = window.location.search || "";
+    if (name === "map") {
+      later("outline", delay, function () { refresh("#outline", urls.outlineUrl + filters); });
+    }
+    if (name === "banner" || name === "workshop" || name === "map") {
+      later("banners", DELAYS.banner, function () { refresh("#banners", urls.bannersUrl); });
+    }
+    if (name === "people" || name === "presence") {
+      later("count", delay, function () { refresh("#participant-count", urls.countUrl); });
+    }
+    if (name === "tally" && data.statement) {
+      var tally = "#statement-" + data.statement + "-tally";
+      later(tally, delay, function () { refresh(tally, withId(urls.tallyUrl, data.statement)); });
+    }
+    var open = openStatementId();
+    if (open && data.statement && String(data.statement) === open && name !== "presence") {
+      later("detail", delay, function () { refresh("#detail", withId(urls.detailUrl, open), "innerHTML"); });
+    }
+    document.querySelectorAll("[data-live-refresh]").forEach(function (element) {
+      if (element.id && element.dataset.liveRefresh.split(/\s+/).indexOf(name) >= 0) {
+        later("el:" + element.id, delay, function () { refresh("#" + element.id, element.dataset.liveUrl); });
+      }
+    });
+  }
+
+  function connect() {
+    var stream = document.getElementById("live-stream");
+    if (!stream) return;
+    Object.keys(DELAYS).forEach(function (name) {
+      stream.addEventListener(name, function (event) {
+        var data = {};
+        try { data = JSON.parse((event.detail && event.detail.data) || "{}"); } catch (error) { data = {}; }
+        handle(stream, name, data);
+      });
+    });
+    stream.addEventListener("presence", function (event) {
+      try {
+        var data = JSON.parse(event.detail.data);
+        document.querySelectorAll("[data-live-presence]").forEach(function (element) {
+          element.textContent = String(data.connected);
+        });
+      } catch (error) { /* a malformed message changes nothing */ }
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", connect);
+  else connect();
+})();

@@ -1,0 +1,48 @@
+"""Two people in two browsers see each other's changes without reloading: new statements appear,
+tallies move and the participant count follows, through the workshop's event stream."""
+
+import pytest
+
+from deliberation.domain import add_statement, cast_vote, join_workshop
+from deliberation.models import Statement, Vote
+
+pytestmark = pytest.mark.browser
+
+
+def join(page, live_server_url, workshop, name):
+    page.goto(live_server_url + "/")
+    page.fill("#join-code", workshop.display_join_code)
+    page.fill("#join-name", name)
+    page.click("#join-form button[type=submit]")
+    page.wait_for_url(f"**/w/{workshop.slug}/")
+    page.evaluate("window.__noReload = true")
+
+
+def test_changes_by_others_appear_without_a_reload(workshop, live_server_url, page, chromium):
+    owner = workshop.participants.get()
+    position = add_statement(owner, workshop.root(), Statement.Kind.POSITION, "Pool climate data across borders")
+    join(page, live_server_url, workshop, "Reader")
+
+    other_context = chromium.new_context()
+    other = other_context.new_page()
+    try:
+        join(other, live_server_url, workshop, "Writer")
+        # The writer adds a position through the page; the reader's outline shows it.
+        other.click("#position-form-box > summary")
+        other.fill("#position-text", "Keep sensitive research national")
+        other.click("#position-form button[type=submit]")
+        page.wait_for_function(
+            "() => document.querySelector('#outline').textContent.includes('Keep sensitive research national')",
+            timeout=5000,
+        )
+        # A vote elsewhere moves the reader's tally.
+        voter = join_workshop(workshop, "Distant voter")
+        cast_vote(voter, Vote.Kind.AGREEMENT, 2, statement=position)
+        page.wait_for_function(
+            f"() => document.querySelector('#statement-{position.pk}-tally').textContent.includes('▲ 1')",
+            timeout=5000,
+        )
+        assert page.evaluate("window.__noReload") is True
+        assert other.evaluate("window.__noReload") is True
+    finally:
+        other_context.close()
