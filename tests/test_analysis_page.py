@@ -207,3 +207,17 @@ def test_it_colours_only_what_a_participant_may_see_and_only_for_members(client,
     assert client.get(results_url(workshop) + "colours.json").status_code == 403
     seat_client(client, newcomer)
     assert list(client.get(results_url(workshop) + "colours.json").json()["statements"]) == [str(split[2].pk)]
+
+
+def test_it_asks_again_later_when_it_showed_figures_a_few_seconds_old(client, workshop, camps, settings):
+    settings.ANALYSIS_MIN_INTERVAL = 60
+    people, shared, split = camps
+    seat_client(client, people["one"][0])
+    fresh = client.get(results_url(workshop), headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in fresh.split(">", 1)[0]
+
+    cast_vote(people["two"][1], Vote.Kind.AGREEMENT, -2, statement=shared)
+    stale = client.get(results_url(workshop), headers={"HX-Request": "true"}).content.decode()
+
+    opening = stale.split(">", 1)[0]
+    assert f'hx-get="{results_url(workshop)}"' in opening and 'hx-trigger="load delay:60s"' in opening

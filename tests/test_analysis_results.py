@@ -108,7 +108,9 @@ def test_it_answers_a_vote_storm_from_the_cache_for_a_few_seconds(workshop, camp
 
     cast_vote(people["two"][1], Vote.Kind.AGREEMENT, -2, statement=shared)
 
-    assert workshop_results(workshop)["event_id"] == first["event_id"]
+    stale = workshop_results(workshop)
+    assert stale["event_id"] == first["event_id"] and stale["stale"] is True
+    assert first["stale"] is False
 
 
 def test_it_gives_the_same_groups_on_every_recomputation(workshop, camps):

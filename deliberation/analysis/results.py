@@ -208,16 +208,19 @@ def last_event_id(workshop: Workshop) -> int:
 def workshop_results(workshop: Workshop) -> dict:
     """The workshop's results, recomputed only when a new Event was recorded since the last
     computation, and then at most once every ANALYSIS_MIN_INTERVAL seconds (a vote storm is
-    answered from the cache, a few seconds behind)."""
+    answered from the cache, a few seconds behind, marked "stale": True)."""
     event_id = last_event_id(workshop)
     key = f"analysis:{workshop.pk}"
     cached = cache.get(key)
     interval = getattr(settings, "ANALYSIS_MIN_INTERVAL", 3.0)
-    fresh = cached is not None and cached["event_id"] == event_id
-    if fresh or (cached is not None and time.time() - cached["computed_at"] < interval):
+    if cached is not None and cached["event_id"] == event_id:
         return cached["results"]
+    if cached is not None and time.time() - cached["computed_at"] < interval:
+        # Newer events exist: say so, so a page can ask again once the interval has passed.
+        return {**cached["results"], "stale": True}
     results = compute_results(load_vote_data(workshop))
     results["event_id"] = event_id
+    results["stale"] = False
     cache.set(key, {"event_id": event_id, "computed_at": time.time(), "results": results}, CACHE_SECONDS)
     return results
 

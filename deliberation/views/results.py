@@ -4,6 +4,7 @@ The figures come from `deliberation.analysis` (cached by the workshop's last eve
 only turns them into chart geometry for the SVG templates, which escape every user string.
 """
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -236,6 +237,8 @@ def results_context(workshop: Workshop, participant: Participant) -> dict:
             (2, _("strongly agree")),
         ],
         "event_id": results.get("event_id", 0),
+        "stale": results.get("stale", False),
+        "refresh_after": max(1, round(getattr(settings, "ANALYSIS_MIN_INTERVAL", 3.0))),
     }
 
 
