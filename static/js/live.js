@@ -36,7 +36,9 @@
     var urls = stream.dataset;
     var delay = DELAYS[name] || 300;
     var filters = window.location.search || "";
-    if (name === "map") {
+    // A new phase changes what everyone may do: the forms in the outline and the panel follow it.
+    var phase = data.verb === "workshop.phase_changed";
+    if (name === "map" || phase) {
       later("outline", delay, function () { refresh("#outline", urls.outlineUrl + filters); });
     }
     if (name === "banner" || name === "workshop" || name === "map") {
@@ -50,7 +52,7 @@
       later(tally, delay, function () { refresh(tally, withId(urls.tallyUrl, data.statement)); });
     }
     var open = openStatementId();
-    if (open && data.statement && String(data.statement) === open && name !== "presence") {
+    if (open && ((data.statement && String(data.statement) === open && name !== "presence") || phase)) {
       later("detail", delay, function () { refresh("#detail", withId(urls.detailUrl, open), "innerHTML"); });
     }
     document.querySelectorAll("[data-live-refresh]").forEach(function (element) {
