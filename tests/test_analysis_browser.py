@@ -2,7 +2,10 @@
 
 import pytest
 
+from deliberation.domain import cast_vote
+from deliberation.models import Vote
 from tests.analysis_helpers import build_two_camp_workshop
+from tests.servers import uvicorn_server
 
 pytestmark = pytest.mark.browser
 
@@ -23,3 +26,23 @@ def test_it_shows_the_results_charts_in_chromium_without_csp_violations(workshop
     first_dot = page.locator("#results-opinion-map circle.dot.g0").first
     assert first_dot.evaluate("dot => getComputedStyle(dot).fill") == "rgb(36, 86, 166)"
     assert not [e for e in console_errors if "Content Security Policy" in e or "Refused" in e], console_errors
+
+
+def test_figures_a_few_seconds_old_catch_up_by_themselves(transactional_db, make_workshop, page):
+    workshop = make_workshop()
+    people, shared, split = build_two_camp_workshop(workshop)
+    # This server recomputes at most every 6 s: plenty of time to see figures marked stale.
+    with uvicorn_server(ANALYSIS_MIN_INTERVAL="6") as url:
+        page.goto(f"{url}/resume/{people['one'][0].resume_token}")
+        page.goto(f"{url}/w/{workshop.slug}/results/")  # computes and caches the figures
+        first = int(page.get_attribute("#results", "data-event-id"))
+
+        cast_vote(people["two"][1], Vote.Kind.AGREEMENT, -2, statement=shared)
+        page.reload()  # answered from the cache, marked stale
+
+        assert int(page.get_attribute("#results", "data-event-id")) == first
+        assert page.get_attribute("#results", "hx-trigger") == "load delay:6s"
+        page.wait_for_function(
+            f"() => Number(document.querySelector('#results').dataset.eventId) > {first}", timeout=20000
+        )
+        assert page.get_attribute("#results", "hx-trigger") is None

@@ -5,6 +5,7 @@ The results are plain JSON-ready values (ids, numbers, short titles), so the sam
 results page, the live re-fetches and the exports.
 """
 
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -201,6 +202,12 @@ def compute_results(data: VoteData) -> dict:
     }
 
 
+def min_interval() -> float:
+    """Seconds between two computations of one workshop's results: the ANALYSIS_MIN_INTERVAL
+    setting, else the environment variable of that name, else 3."""
+    return float(getattr(settings, "ANALYSIS_MIN_INTERVAL", os.environ.get("ANALYSIS_MIN_INTERVAL", 3.0)))
+
+
 def last_event_id(workshop: Workshop) -> int:
     return Event.objects.in_workshop(workshop).order_by("-id").values_list("id", flat=True).first() or 0
 
@@ -212,7 +219,7 @@ def workshop_results(workshop: Workshop) -> dict:
     event_id = last_event_id(workshop)
     key = f"analysis:{workshop.pk}"
     cached = cache.get(key)
-    interval = getattr(settings, "ANALYSIS_MIN_INTERVAL", 3.0)
+    interval = min_interval()
     if cached is not None and cached["event_id"] == event_id:
         return cached["results"]
     if cached is not None and time.time() - cached["computed_at"] < interval:

@@ -4,7 +4,6 @@ The figures come from `deliberation.analysis` (cached by the workshop's last eve
 only turns them into chart geometry for the SVG templates, which escape every user string.
 """
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from deliberation.analysis import workshop_results
+from deliberation.analysis.results import min_interval
 from deliberation.models import Participant, Phase, Vote, Workshop
 
 from .helpers import seat
@@ -238,7 +238,7 @@ def results_context(workshop: Workshop, participant: Participant) -> dict:
         ],
         "event_id": results.get("event_id", 0),
         "stale": results.get("stale", False),
-        "refresh_after": max(1, round(getattr(settings, "ANALYSIS_MIN_INTERVAL", 3.0))),
+        "refresh_after": max(1, round(min_interval())),
     }
 
 
