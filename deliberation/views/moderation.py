@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deliberation import domain
 from deliberation.domain import DomainError, InvalidInput, NotAllowed
 from deliberation.forms import statement_number
+from deliberation.live.hub import connected_count
 from deliberation.models import Participant, Phase, Statement, Workshop
 
 from .seats import current_participant
@@ -190,6 +191,7 @@ def console_context(workshop: Workshop, actor: Participant, **extra) -> dict:
         "visible_count": counts.get(Statement.Status.VISIBLE, 0),
         "open_flags": workshop.annotations.open_flags().count(),
         "participant_count": Participant.objects.active().filter(workshop=workshop).count(),
+        "connected_count": connected_count(workshop.pk),
         "timer_left": max(0, int((workshop.timer_ends_at - timezone.now()).total_seconds()))
         if workshop.timer_ends_at
         else 0,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from deliberation.live.hub import connected_count
 from deliberation.models import Participant, Statement, Workshop
 
 from .helpers import PHASE_ALLOWS
@@ -38,6 +39,7 @@ def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
         "timer_running": left > 0,
         "timer_left": f"{left // 60}:{left % 60:02d}" if left > 0 else "",
         "participant_count": Participant.objects.active().filter(workshop=workshop).count(),
+        "connected_count": connected_count(workshop.pk),
     }
 
 
