@@ -7,6 +7,7 @@ from deliberation.views import (
     contribute,
     documents,
     health,
+    login,
     moderation,
     moderation_people,
     moderation_queue,
@@ -86,6 +87,7 @@ urlpatterns = [
     path("w/<slug:slug>/projector", projector.projector, name="projector"),
     path("w/<slug:slug>/projector/live", projector.projector_live, name="projector_live"),
     path("api/", include("deliberation.api.urls")),
+    path("accounts/login/", login.login_view, name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
