@@ -58,6 +58,7 @@ class Feed:
     cursor: int  # every event of this workshop up to here is in the buffer or older than `base`
     base: int = 0  # events at or below `base` are not buffered; streams replay them from the table
     messages: list[Message] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)  # the ids of `messages`, for bisecting
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     streams: Counter = field(default_factory=Counter)  # participant id -> open streams
     presence: dict = field(default_factory=lambda: {"connected": 0, "streams": 0})
@@ -72,15 +73,15 @@ class Feed:
         """Buffered messages after `position`, or None when the stream must replay from the table."""
         if position < self.base:
             return None
-        index = bisect_right([m.id for m in self.messages], position)
-        return self.messages[index:]
+        return self.messages[bisect_right(self.ids, position) :]
 
     def publish(self, messages: list[Message]) -> None:
         self.messages.extend(messages)
+        self.ids.extend(message.id for message in messages)
         if len(self.messages) > BUFFER_SIZE:
-            dropped = self.messages[: len(self.messages) // 2]
-            self.messages = self.messages[len(dropped) :]
-            self.base = dropped[-1].id
+            half = len(self.messages) // 2
+            self.base = self.ids[half - 1]
+            del self.messages[:half], self.ids[:half]
         self.wake()
 
     def wake(self) -> None:
@@ -125,10 +126,11 @@ class Hub:
             self.tasks.append(loop.create_task(self._listener()))
 
     # --- streams --------------------------------------------------------------------------
-    def subscribe(self, workshop_id: int, position: int, participant_id: int) -> Subscription:
+    def subscribe(self, workshop_id: int, position: int, participant_id: int, start: int) -> Subscription:
+        """Follow a workshop from `position`; `start` is its latest committed event (for a new feed)."""
         feed = self.feeds.get(workshop_id)
         if feed is None:
-            feed = self.feeds[workshop_id] = Feed(workshop_id, cursor=position)
+            feed = self.feeds[workshop_id] = Feed(workshop_id, cursor=start)
         feed.streams[participant_id] += 1
         self.presence_dirty = True
         self.poke(workshop_id)

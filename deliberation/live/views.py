@@ -7,6 +7,7 @@ event it missed, from the Event table, then the live ones: no gaps, no duplicate
 import asyncio
 
 from asgiref.sync import sync_to_async
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -29,11 +30,15 @@ async def workshop_events(request: HttpRequest, slug: str) -> HttpResponse:
     participant = await sync_to_async(current_participant)(request, workshop)
     if participant is None:
         return HttpResponse(_("Join this workshop to follow it live."), status=403, content_type="text/plain")
+    latest = await latest_event_id(workshop.pk)
     position = _position(request)
-    if position is None:
-        position = await latest_event_id(workshop.pk)
+    # A client cannot skip ahead of the log (an id from another database would silence its stream).
+    position = latest if position is None else min(position, latest)
+    # A stream lasts as long as the visit: give this request's database connection back to the
+    # pool now, or a room full of open streams would hold every connection. The hub reads for all.
+    await sync_to_async(_release_connection)()
     hub = Hub.get()
-    subscription = hub.subscribe(workshop.pk, position, participant.pk)
+    subscription = hub.subscribe(workshop.pk, position, participant.pk, start=latest)
     response = StreamingHttpResponse(_stream(hub, subscription), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"  # nginx: do not buffer the stream
@@ -66,6 +71,11 @@ async def _stream(hub: Hub, subscription: Subscription):
                 yield HEARTBEAT
     finally:  # the client left, or the server is shutting down
         hub.unsubscribe(subscription)
+
+
+def _release_connection() -> None:
+    # `connection` must be looked up in the thread that runs this, not in the event loop's thread.
+    connection.close()
 
 
 def _position(request: HttpRequest) -> int | None:
