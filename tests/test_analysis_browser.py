@@ -46,3 +46,22 @@ def test_figures_a_few_seconds_old_catch_up_by_themselves(transactional_db, make
             f"() => Number(document.querySelector('#results').dataset.eventId) > {first}", timeout=20000
         )
         assert page.get_attribute("#results", "hx-trigger") is None
+
+
+def test_the_results_follow_the_room_live(transactional_db, make_workshop, page):
+    workshop = make_workshop()
+    people, shared, split = build_two_camp_workshop(workshop)
+    with uvicorn_server(ANALYSIS_MIN_INTERVAL="0") as url:
+        page.goto(f"{url}/resume/{people['one'][0].resume_token}")
+        page.goto(f"{url}/w/{workshop.slug}/results/")
+        page.wait_for_selector("#live-stream", state="attached")
+        first = int(page.get_attribute("#results", "data-event-id"))
+        page.wait_for_timeout(1000)  # let the event stream connect
+
+        cast_vote(people["two"][1], Vote.Kind.AGREEMENT, -2, statement=shared)
+
+        page.wait_for_function(
+            f"() => Number(document.querySelector('#results').dataset.eventId) > {first}", timeout=15000
+        )
+        shared_bar = page.locator("#results-distributions li.distribution").first
+        assert shared_bar.locator("rect.v-2").count() == 1  # the new "strongly disagree"
