@@ -254,3 +254,8 @@ def test_it_keeps_the_queue_to_a_constant_number_of_queries(mod_client, workshop
         assert mod_client.get(url("moderate_log", workshop) + "?show=all").status_code == 200
     with django_assert_max_num_queries(14):
         assert mod_client.get(url("moderate_participants", workshop)).status_code == 200
+    for name in ("moderate_console", "moderate_merge", "projector"):
+        with django_assert_max_num_queries(14):
+            assert mod_client.get(url(name, workshop)).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert mod_client.get(url("moderate_statement", workshop, workshop.root().pk)).status_code == 200
