@@ -1,0 +1,115 @@
+"""What every format shares: export options, the loaded map data, and the import plan."""
+
+from dataclasses import dataclass, field
+
+from deliberation.argument_map import ArgumentMap, load_argument_map
+from deliberation.models import Annotation, Participant, SourceDocument, Statement, Vote, Workshop
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    include_hidden: bool = False
+    include_votes: bool = True
+    anonymise: bool = False
+
+
+@dataclass
+class MapData:
+    """Everything an exporter may need, loaded in a fixed number of queries."""
+
+    workshop: Workshop
+    argument_map: ArgumentMap
+    options: ExportOptions
+    participants: list[Participant]
+    votes: list[Vote]
+    annotations: list[Annotation]
+    documents: list[SourceDocument]
+    names: dict[int, str] = field(default_factory=dict)  # participant id -> shown name
+    refs: dict[int, str] = field(default_factory=dict)  # statement id -> stable local reference
+
+    @property
+    def statements(self) -> list[Statement]:
+        """Statements in id order (stable between runs)."""
+        return sorted(self.argument_map.statements.values(), key=lambda s: s.pk)
+
+    @property
+    def relations(self):
+        return self.argument_map.relations
+
+    def author(self, participant_id: int | None) -> str:
+        return self.names.get(participant_id, "") if participant_id else ""
+
+
+def load_map_data(workshop: Workshop, options: ExportOptions) -> MapData:
+    argument_map = load_argument_map(workshop, include_hidden=options.include_hidden)
+    statement_ids = set(argument_map.statements)
+    relation_ids = {r.pk for r in argument_map.relations}
+    participants = list(Participant.objects.filter(workshop=workshop).order_by("id"))
+    votes = []
+    if options.include_votes:
+        votes = [
+            v
+            for v in Vote.objects.filter(workshop=workshop).order_by("id")
+            if v.statement_id in statement_ids or v.relation_id in relation_ids
+        ]
+    annotations = [
+        a
+        for a in Annotation.objects.filter(workshop=workshop).order_by("id")
+        if (options.include_hidden or not a.is_hidden)
+        and (a.statement_id in statement_ids or a.relation_id in relation_ids or a.document_id)
+    ]
+    documents = list(SourceDocument.objects.filter(workshop=workshop).order_by("id"))
+    if options.anonymise:
+        names = {p.pk: f"P{i}" for i, p in enumerate(participants, start=1)}
+    else:
+        names = {p.pk: p.display_name for p in participants}
+    data = MapData(workshop, argument_map, options, participants, votes, annotations, documents, names)
+    data.refs = {s.pk: f"S{i}" for i, s in enumerate(data.statements, start=1)}
+    return data
+
+
+@dataclass
+class PlanStatement:
+    ref: str
+    kind: str
+    text: str
+    title: str = ""
+    status: str = Statement.Status.VISIBLE
+    source_citation: str = ""
+    source_url: str = ""
+    source_quote: str = ""
+    source_kind: str = ""
+    source_document: str = ""  # native JSON: the reference of a document in the same file
+    author: str = ""
+    created_at: str = ""
+
+
+@dataclass
+class PlanRelation:
+    child: str
+    parent: str
+    kind: str  # supports | opposes | answers
+
+
+@dataclass
+class ImportPlan:
+    """A map read from a file, before anything is stored."""
+
+    title: str
+    question: str
+    statements: list[PlanStatement] = field(default_factory=list)
+    relations: list[PlanRelation] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
+    lossy: list[str] = field(default_factory=list)  # what the conversion could not carry over
+    extra: dict = field(default_factory=dict)  # native JSON: participants, votes, annotations, documents
+
+
+class FormatError(ValueError):
+    """A file that cannot be read; the message names the line or field."""
+
+
+def clip(text: str, length: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
