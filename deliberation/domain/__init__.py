@@ -5,27 +5,29 @@ from .annotations import annotate
 from .errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseError, RateLimited
 from .merge import duplicate_workshop, merge_statements
 from .moderation import (
-    add_co_moderator,
     approve_statement,
-    ban_participant,
     focus_statement,
     hide_annotation,
     hide_statement,
     lock_statement,
     move_statement,
     reject_statement,
-    remove_co_moderator,
-    rename_participant,
     resolve_flag,
     restore_statement,
     rotate_join_code,
     set_moderation_note,
-    set_participant_role,
     set_phase,
     set_timer,
-    unban_participant,
     unlock_statement,
     update_workshop,
+)
+from .people import (
+    add_co_moderator,
+    ban_participant,
+    remove_co_moderator,
+    rename_participant,
+    set_participant_role,
+    unban_participant,
 )
 from .statements import add_statement, edit_statement, link_statements, unique_title, withdraw_statement
 from .votes import cast_vote, retract_vote
