@@ -259,3 +259,32 @@ def test_it_keeps_the_queue_to_a_constant_number_of_queries(mod_client, workshop
             assert mod_client.get(url(name, workshop)).status_code == 200
     with django_assert_max_num_queries(14):
         assert mod_client.get(url("moderate_statement", workshop, workshop.root().pk)).status_code == 200
+
+
+def test_it_renders_a_statement_page_in_full_and_as_its_fragment(mod_client, workshop, claim):
+    full = mod_client.get(url("moderate_statement", workshop, claim.pk)).content.decode()
+    assert 'id="statement"' in full and "<html" in full and claim.text in full
+    part = mod_client.get(url("moderate_statement", workshop, claim.pk), **HX).content.decode()
+    assert part.lstrip().startswith('<div id="statement"') and claim.text in part
+
+
+def test_it_answers_htmx_people_actions_with_the_people_region(mod_client, workshop, alice):
+    response = mod_client.post(
+        url("moderate_participant_action", workshop, alice.pk, "rename"), {"display_name": "Ally"}, **HX
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="people"') and "Ally" in body
+    clash = mod_client.post(
+        url("moderate_participant_action", workshop, alice.pk, "rename"), {"display_name": "mod"}, **HX
+    )
+    assert clash.status_code == 409 and "already called" in clash.content.decode()
+
+
+def test_it_answers_404_for_another_workshops_statement(mod_client, workshop, make_workshop, django_user_model):
+    other_owner = django_user_model.objects.create_user("other")
+    other = make_workshop(owner=other_owner)
+    foreign = other.root()
+    response = mod_client.post(url("moderate_statement_action", workshop, foreign.pk, "hide"))
+    assert response.status_code == 404
+    assert Statement.objects.get(pk=foreign.pk).status == "visible"
