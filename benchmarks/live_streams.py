@@ -295,11 +295,14 @@ async def run(args, workshop, statements, people, sessions, port, server_pid):
     created = {event_id: when.timestamp() for event_id, when in expected}
     delivery = array("d")
     lost = duplicated = disordered = 0
+    missing = {}
     for reader in readers:
         ids = list(reader.ids)
         unique = set(ids)
         duplicated += len(ids) - len(unique)
         lost += len(set(expected_ids) - unique)
+        for event_id in set(expected_ids) - unique:
+            missing[event_id] = missing.get(event_id, 0) + 1
         disordered += sum(1 for a, b in zip(ids, ids[1:], strict=False) if b <= a)
         delivery.extend(reader.times[i] - created[event_id] for i, event_id in enumerate(ids) if event_id in created)
     return {
@@ -322,6 +325,8 @@ async def run(args, workshop, statements, people, sessions, port, server_pid):
         "vote_server_cpu": other_cpu,
         "load": os.getloadavg()[0],
         "lost": lost,
+        "missing": sorted(missing.items())[:10],
+        "last_event": expected_ids[-1] if expected_ids else None,
         "duplicated": duplicated,
         "disordered": disordered,
     }
@@ -384,6 +389,8 @@ def main(argv=None) -> int:
         f" vote server {result['vote_server_cpu']:.1f} s, client {result['client_cpu']:.1f} s"
         f" over {result['vote_seconds']:.1f} s · load average {result['load']:.1f} on {os.cpu_count()} cores"
     )
+    if result["missing"]:
+        print("missing (event id, streams):", result["missing"], "last event:", result["last_event"])
     if result["stream_errors"]:
         print("stream errors:", result["stream_errors"][:5])
     return 0 if not (result["lost"] or result["duplicated"] or result["disordered"]) else 1

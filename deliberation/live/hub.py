@@ -179,6 +179,9 @@ class Hub:
                     feed.gap_since = feed.gap_since or time.monotonic()
                     if time.monotonic() - feed.gap_since < GAP_GRACE_SECONDS:
                         break
+                    log.warning(
+                        "Event %s did not appear within %.0f s: taken as rolled back", event_id, GAP_GRACE_SECONDS
+                    )
                     feed.gap_since = None  # waited long enough: it was rolled back
                 elif event_id in by_id:
                     ready.append(_message(by_id[event_id]))
@@ -321,8 +324,12 @@ def _message(row: dict) -> Message:
 
 
 def _conninfo() -> str:
+    """Where to LISTEN: the database itself, or `LIVE_LISTEN_URL` when requests go through a pooler
+    in transaction mode (PgBouncer), which cannot hold a LISTEN; it must reach the primary."""
     from psycopg.conninfo import make_conninfo
 
+    if os.environ.get("LIVE_LISTEN_URL"):
+        return os.environ["LIVE_LISTEN_URL"]
     db = connection.settings_dict
     params = {
         "dbname": db["NAME"],
