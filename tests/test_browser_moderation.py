@@ -56,6 +56,11 @@ def test_a_moderator_hides_switches_phase_and_focuses_while_a_participant_watche
         moderator.keyboard.press("h")
         moderator.wait_for_selector(f"#row-{spam.pk}", state="detached")
         assert Statement.objects.get(pk=spam.pk).status == Statement.Status.HIDDEN
+        # The row that took its place is current: the next key acts on it.
+        moderator.wait_for_selector(f"#row-{keep.pk}.current-row")
+        moderator.keyboard.press("l")
+        moderator.wait_for_selector(f"#row-{keep.pk} button:has-text('Unlock')")
+        assert Statement.objects.get(pk=keep.pk).is_locked
         reflects(page, "() => !document.querySelector('#outline').textContent.includes('Buy cheap watches here')")
         assert "Publish every result openly" in page.inner_text("#outline")
 

@@ -49,11 +49,19 @@
     if (row) { if (current) current.classList.remove("current-row"); current = row; row.classList.add("current-row"); }
   });
 
-  // After htmx swaps the queue, keep the same row (or the next one) current.
+  // After htmx swaps the queue, keep the same row current, or the one that took its place when
+  // the action removed it from the list (approving from "Needs attention", hiding from "Visible").
+  var lastIndex = -1;
+  document.addEventListener("htmx:before:request", function () {
+    if (current) lastIndex = rows().findIndex(function (r) { return r.dataset.row === current.dataset.row; });
+  });
   document.addEventListener("htmx:after:swap", function () {
     if (!current) return;
     var again = document.getElementById("row-" + current.dataset.row);
-    if (again) { current = null; select(again); }
+    var all = rows();
+    current = null;
+    if (again) select(again);
+    else if (all.length && lastIndex >= 0) select(all[Math.min(lastIndex, all.length - 1)]);
   });
 
   function tick() {
