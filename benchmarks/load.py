@@ -1,0 +1,331 @@
+"""A live room under load: N simulated participants join, read the map, vote and comment.
+
+Starts the production serving setup of `docs/deploy.md` (uvicorn with its workers, DEBUG off,
+PostgreSQL) on a loopback port, then measures in one run:
+
+1. the framework floor: the most `/healthz` answers per second (one trivial query) that C
+   closed-loop clients get through the same server and database settings;
+2. the vote ceiling: the most votes per second the same C clients get (each a joined participant);
+3. the room: N participants join over a ramp, then for a fixed time each votes about every 2 s,
+   reads the map about every 15 s and comments about every 60 s; latency per action and errors;
+4. the check: every statement's tally as the app shows it equals the count of the vote rows.
+
+Only loopback traffic, every loop bounded in time. Run against a scratch database:
+
+    createdb deliberation_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/deliberation_bench \
+        .venv/bin/python -m benchmarks.load --participants 300 --duration 60
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+TALLY = re.compile(r"▲ (\d+).*?▼ (\d+)", re.S)
+SESSION = re.compile(r"sessionid=([^;]+)")
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+class Stats:
+    def __init__(self):
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, list[str]] = defaultdict(list)
+        self.started = time.monotonic()
+
+    def add(self, action: str, seconds: float) -> None:
+        self.latency[action].append(seconds)
+
+    def error(self, action: str, what: str) -> None:
+        self.errors[action].append(what)
+
+    def table(self, elapsed: float) -> list[str]:
+        lines = [
+            "| action | requests | per second | p50 ms | p95 ms | p99 ms | errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for action in sorted(set(self.latency) | set(self.errors)):
+            values = self.latency[action]
+            lines.append(
+                f"| {action} | {len(values)} | {len(values) / elapsed:.1f} | {percentile(values, 0.5) * 1000:.0f} "
+                f"| {percentile(values, 0.95) * 1000:.0f} | {percentile(values, 0.99) * 1000:.0f} | {len(self.errors[action])} |"
+            )
+        return lines
+
+
+class Person:
+    """One simulated participant: their own cookies, their own address (behind the trusted proxy)."""
+
+    def __init__(self, client: httpx.AsyncClient, number: int):
+        self.client = client
+        self.address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+        self.csrf = secrets.token_hex(16)
+        self.session = ""
+
+    def headers(self, htmx: bool = True) -> dict:
+        cookie = f"csrftoken={self.csrf}" + (f"; sessionid={self.session}" if self.session else "")
+        headers = {"Cookie": cookie, "X-CSRFToken": self.csrf, "X-Forwarded-For": self.address}
+        if htmx:
+            headers["HX-Request"] = "true"
+        return headers
+
+    async def request(self, stats: Stats, action: str, method: str, url: str, ok=(200,), htmx=True, **kwargs):
+        started = time.monotonic()
+        try:
+            response = await self.client.request(method, url, headers=self.headers(htmx), **kwargs)
+        except httpx.HTTPError as error:
+            stats.error(action, type(error).__name__)
+            return None
+        stats.add(action, time.monotonic() - started)
+        if response.status_code not in ok:
+            stats.error(action, str(response.status_code))
+        return response
+
+    async def join(self, stats: Stats, code: str, name: str) -> bool:
+        response = await self.request(
+            stats, "join", "POST", "/join/", ok=(200, 302), data={"code": code, "display_name": name}
+        )
+        if response is None:
+            return False
+        match = SESSION.search(response.headers.get("set-cookie", ""))
+        if match:
+            self.session = match.group(1)
+        return bool(self.session)
+
+
+def start_server(port: int, workers: int, database_url: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-" + secrets.token_hex(24),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",  # loopback HTTP; production terminates TLS at the proxy
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    # Production static files: hashed names from a manifest, as `collectstatic` writes them.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    command = [sys.executable, "-m", "uvicorn", "deliberation.asgi:application", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers), "--proxy-headers", "--log-level", "warning"]
+    command += ["--timeout-graceful-shutdown", "5", "--no-access-log"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return process
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGTERM)
+    raise SystemExit("the server did not answer /healthz within 60 s")
+
+
+def prepare(statements: int):
+    """A fresh open workshop with `statements` positions; returns (workshop, statements)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deliberation.settings")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from deliberation.domain import add_statement, create_workshop, join_workshop
+    from deliberation.models import Phase, Statement
+
+    call_command("migrate", verbosity=0)
+    owner, _ = get_user_model().objects.get_or_create(username="load-benchmark")
+    workshop = create_workshop(owner, "Load benchmark", "What should the room decide?")
+    workshop.phase = Phase.CONTRIBUTE
+    workshop.save(update_fields=["phase"])
+    author = join_workshop(workshop, "Seed author")
+    rows = [
+        add_statement(author, workshop.root(), Statement.Kind.POSITION, f"Position {n}: one way to answer.")
+        for n in range(statements)
+    ]
+    return workshop, rows
+
+
+async def closed_loop(people, stats, action, seconds, make_request):
+    """Each client sends its next request as soon as the previous one is answered."""
+    deadline = time.monotonic() + seconds
+
+    async def loop(person, rng):
+        while time.monotonic() < deadline:
+            await make_request(person, rng)
+
+    started = time.monotonic()
+    await asyncio.gather(*(loop(person, random.Random(n)) for n, person in enumerate(people)))
+    return len(stats.latency[action]) / (time.monotonic() - started)
+
+
+async def run(args, workshop, statement_ids, base_url) -> dict:
+    limits = httpx.Limits(max_connections=args.participants + args.concurrency + 10, max_keepalive_connections=None)
+    client = httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits)
+    slug, code = workshop.slug, workshop.join_code
+    vote_urls = [f"/w/{slug}/s/{pk}/vote/" for pk in statement_ids]
+    result = {}
+
+    async def vote(person, rng, stats, action="vote"):
+        data = {"kind": "agreement", "value": str(rng.randint(-2, 2))}
+        await person.request(stats, action, "POST", rng.choice(vote_urls), data=data)
+
+    # 1 and 2: the floor and the vote ceiling, with the same number of closed-loop clients.
+    capacity = Stats()
+    probes = [Person(client, 200_000 + n) for n in range(args.concurrency)]
+    for n, person in enumerate(probes):
+        assert await person.join(capacity, code, f"Probe {n}"), capacity.errors
+    result["floor"] = await closed_loop(
+        probes,
+        capacity,
+        "healthz",
+        args.probe_seconds,
+        lambda p, rng: p.request(capacity, "healthz", "GET", "/healthz"),
+    )
+    result["vote_ceiling"] = await closed_loop(
+        probes,
+        capacity,
+        "vote (closed loop)",
+        args.probe_seconds,
+        lambda p, rng: vote(p, rng, capacity, "vote (closed loop)"),
+    )
+    result["capacity"] = capacity
+
+    # 3: the room.
+    room = Stats()
+    people = [Person(client, n) for n in range(args.participants)]
+    ramp = args.ramp / max(1, len(people))
+
+    async def participant(number, person):
+        rng = random.Random(number)
+        await asyncio.sleep(number * ramp)
+        if not await person.join(room, code, f"Person {number}"):
+            return
+        await person.request(room, "read map", "GET", f"/w/{slug}/", htmx=False)
+        deadline = room_started + args.ramp + args.duration
+        next_read = time.monotonic() + rng.uniform(5, 15)
+        next_comment = time.monotonic() + rng.uniform(10, 60)
+        while time.monotonic() < deadline:
+            await asyncio.sleep(max(0.0, rng.uniform(1.5, 2.5)))
+            if time.monotonic() >= deadline:
+                break
+            await vote(person, rng, room)
+            now = time.monotonic()
+            if now >= next_read:
+                await person.request(room, "read map", "GET", f"/w/{slug}/", htmx=False)
+                next_read = now + 15
+            if now >= next_comment:
+                url = f"/w/{slug}/s/{rng.choice(statement_ids)}/annotate/"
+                await person.request(
+                    room,
+                    "comment",
+                    "POST",
+                    url,
+                    ok=(200, 201),
+                    data={"kind": "comment", "text": f"A thought from {number}."},
+                )
+                next_comment = now + 60
+
+    room_started = time.monotonic()
+    await asyncio.gather(*(participant(n, person) for n, person in enumerate(people)))
+    result["room"] = room
+    result["room_seconds"] = time.monotonic() - room_started
+
+    # 4: tallies as shown, against the vote rows.
+    shown = {}
+    for pk in statement_ids:
+        response = await people[0].request(room, "tally", "GET", f"/w/{slug}/s/{pk}/tally/")
+        match = TALLY.search(response.text) if response is not None else None
+        shown[pk] = (int(match.group(1)), int(match.group(2))) if match else None
+    result["shown"] = shown
+    await client.aclose()
+    return result
+
+
+def ground_truth(statement_ids):
+    from deliberation.models import Vote
+
+    truth = {}
+    for pk in statement_ids:
+        votes = Vote.objects.filter(statement_id=pk, kind=Vote.Kind.AGREEMENT)
+        truth[pk] = (votes.filter(value__gt=0).count(), votes.filter(value__lt=0).count())
+    return truth
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--duration", type=float, default=60, help="seconds of voting after the ramp")
+    parser.add_argument("--ramp", type=float, default=20, help="seconds over which people join")
+    parser.add_argument("--statements", type=int, default=12)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (docs/deploy.md: 2)")
+    parser.add_argument("--concurrency", type=int, default=32, help="closed-loop clients for floor and ceiling")
+    parser.add_argument("--probe-seconds", type=float, default=10)
+    args = parser.parse_args()
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a scratch PostgreSQL database.")
+
+    workshop, rows = prepare(args.statements)
+    statement_ids = [row.pk for row in rows]
+    port = int(os.environ.get("PORT", "0")) or _free_port()
+    server = start_server(port, args.workers, database_url)
+    try:
+        result = asyncio.run(run(args, workshop, statement_ids, f"http://127.0.0.1:{port}"))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    truth = ground_truth(statement_ids)
+
+    room, capacity = result["room"], result["capacity"]
+    votes = room.latency["vote"]
+    errors = sum(len(v) for v in room.errors.values())
+    print(
+        f"\n{args.participants} participants, {args.duration:.0f} s of voting after a {args.ramp:.0f} s ramp, "
+        f"{args.workers} uvicorn workers, {os.cpu_count()} CPUs\n"
+    )
+    print(f"Capacity (closed loop, {args.concurrency} clients, {args.probe_seconds:.0f} s each):\n")
+    print("\n".join(capacity.table(args.probe_seconds)))
+    print(
+        f"\nframework floor /healthz: {result['floor']:.1f}/s; vote ceiling: {result['vote_ceiling']:.1f}/s; "
+        f"ratio {result['vote_ceiling'] / result['floor']:.0%}\n"
+    )
+    print("Room:\n")
+    print("\n".join(room.table(result["room_seconds"])))
+    print(
+        f"\nvote p99 {percentile(votes, 0.99) * 1000:.0f} ms; errors {errors}: "
+        f"{ {k: sorted(set(v))[:5] for k, v in room.errors.items() if v} }"
+    )
+    exact = all(result["shown"][pk] == truth[pk] for pk in statement_ids)
+    print(f"tallies exact: {exact} ({sum(a + d for a, d in truth.values())} agree/disagree votes stored)")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+if __name__ == "__main__":
+    main()
