@@ -9,6 +9,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/deliberation
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+ARGDOWN := .cache/argdown/node_modules/@argdown/core
+
 .PHONY: run test lint postgres clean
 
 $(VENV)/.installed: requirements.txt
@@ -18,16 +20,21 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 run: $(VENV)/.installed
+	-@command -v npm >/dev/null && $(MAKE) --no-print-directory $(ARGDOWN) || echo "Node.js not found: Argdown import is unavailable."
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(VENV)/bin/uvicorn deliberation.asgi:application --host $(HOST) --port $(PORT) --timeout-graceful-shutdown 5
 
-test: $(VENV)/.installed postgres
+test: $(VENV)/.installed postgres $(ARGDOWN)
 	DEBUG=1 DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The reference Argdown parser (Node.js), used to import Argdown and to check our Argdown exports.
+$(ARGDOWN):
+	npm install --no-save --no-audit --no-fund --silent --prefix .cache/argdown @argdown/core@2.0.1 @argdown/node@2.0.3
 
 # Start a local PostgreSQL cluster if one is installed but stopped, and create the database.
 postgres:

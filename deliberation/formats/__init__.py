@@ -9,7 +9,10 @@ Views, the API and the `export_map` / `import_map` commands all go through `expo
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+
+from deliberation.domain import DomainError
 
 from . import aif, argdown, csv_bundle, dot, graphml, kialo, native_json, report
 from .base import MAX_IMPORT_BYTES, ExportOptions, FormatError, ImportPlan, MapData, load_map_data
@@ -89,6 +92,11 @@ def import_file(raw: bytes, key: str, owner):
         raise FormatError(
             f"The file breaks a rule of the map and nothing was imported ({error.__class__.__name__})."
         ) from None
+    except ValidationError as error:
+        fields = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+        raise FormatError(f"Workshop settings in the file are not valid ({fields}).") from None
+    except DomainError as error:
+        raise FormatError(error.message) from None
 
 
 __all__ = ["FORMATS", "ExportOptions", "Format", "FormatError", "export_workshop", "get_format", "import_file"]

@@ -35,9 +35,13 @@ def import_plan(plan: ImportPlan, owner) -> tuple[Workshop, dict]:
     longest = max((len(s.text) for s in plan.statements), default=0)
     settings = {"max_text_length": max(500, longest), **plan.settings}
     settings["max_text_length"] = min(MAX_TEXT_LENGTH, max(settings["max_text_length"], longest))
+    note = str(settings.pop("moderation_note", "") or "")
     workshop = create_workshop(
         owner, plan.title[:200] or "Imported map", plan.question[:500] or plan.title[:500], **settings
     )
+    if note:
+        workshop.moderation_note = note
+        workshop.save(update_fields=["moderation_note"])
     root = workshop.root()
     owner_seat = workshop.participants.get(user=owner)
 

@@ -46,7 +46,8 @@ def export(data: MapData) -> bytes:
 
     def visit(node, path):
         statement = node.statement
-        stance = {"supports": "Pro: ", "opposes": "Con: "}.get(node.stance, "")
+        # A position answering the question is written as a Pro of the thesis: Kialo knows no "answers".
+        stance = {"supports": "Pro: ", "opposes": "Con: ", "answers": "Pro: "}.get(node.stance, "")
         if node.repeated:
             lines.append(f"{path} {stance}-> See {paths[statement.pk]}")
             return
