@@ -1,63 +1,84 @@
-"""Content of the demo workshop, written for this project.
+"""Content of the demo workshop: plain Python data, written for this project.
 
-The dilemma comes from "Science Diplomacy and the Rise of Technopoles" (Issues in Science and
-Technology, 2024). Every claim below is phrased in our own words; evidence items cite public sources.
-Each statement carries the camp that tends to accept it ("lean") and an honest judgement of how well
-it serves each pole ("lens": national interest, global public good; 0..4), which the demo's
-generated votes follow.
+The dilemma comes from Vaughan Turekian and Peter Gluckman, "Science Diplomacy and the Rise of
+Technopoles" (Issues in Science and Technology, Fall 2024). Every statement and the summary below
+are phrased in our own words; evidence items cite public sources, and the essay where a point rests
+on it.
+
+Each statement carries the camp that tends to accept it ("lean": national, global, both or
+neutral) and an honest judgement of how well it serves each pole ("lens": national interest,
+global public good; each 0..4). The demo loader turns these into generated votes.
+
+STATEMENTS is ordered so that every parent, including a second parent, comes before its children.
 """
 
 DEMO_SLUG = "science-diplomacy"
 
 ESSAY = (
-    "“Science Diplomacy and the Rise of Technopoles.” Issues in Science and Technology 40, no. 4 (Summer 2024). "
-    "National Academies of Sciences, Engineering, and Medicine and Arizona State University."
+    'Vaughan Turekian and Peter Gluckman, "Science Diplomacy and the Rise of Technopoles," '
+    "Issues in Science and Technology (Fall 2024)"
 )
 ESSAY_URL = "https://issues.org/"
 
 WORKSHOP = {
     "title": "Science diplomacy: national interest or global public good?",
-    "question": "Should science diplomacy chiefly advance a country's own security and economy, "
-    "or treat science as a global public good, and can it do both at once?",
-    "description": "Alliances are fracturing and technology has become a measure of national power. "
-    "Read the map, add the reasons and evidence you know, and rate each statement: do you agree, and "
-    "how well does it serve the national interest and the global public good?",
+    "question": "When countries use science in their foreign relations, should they aim first at their own "
+    "security and prosperity or at shared global goals, and is there a way to pursue both?",
+    "description": "Science now sits at the centre of both global problem-solving and great-power rivalry, and "
+    "governments have to decide what research to share, with whom and for what purpose. Read the briefing, "
+    "explore the map and add the reasons and evidence you know. Then rate each statement: do you agree, and how "
+    "well does it serve the national interest and the global public good?",
     "pole_a": "National interest",
     "pole_b": "Global public good",
 }
 
 DOCUMENT = {
-    "title": "Summary: science diplomacy in a world of technopoles",
+    "title": "Briefing: science diplomacy in an age of rival technology powers",
     "citation": ESSAY,
     "url": ESSAY_URL,
-    "text": """After the Cold War, foreign ministries in many countries brought scientists into their work. Advisers were appointed, non-governmental centres for science diplomacy were set up, and smaller states such as New Zealand, Singapore and Rwanda learned to use research partnerships to gain access, investment and goodwill. Science cooperation was treated as a tool for shared problems like climate change and disease.
+    "text": """For about thirty years after the Cold War, governments increasingly treated science as part of foreign policy. Around 2000 the US State Department created a science adviser post for the Secretary of State, other foreign ministries built similar expertise, and non-governmental bodies such as the AAAS Center for Science Diplomacy, founded in 2008, promoted research cooperation as a route to better relations. Smaller countries took part too: New Zealand, Singapore, Israel and Rwanda used research links to attract investment, know-how and goodwill.
 
-The essay argues that this model rested on an era of globalisation that is now fading. Wars in Europe and the Middle East, rivalry between large powers and the spread of dual-use technologies such as artificial intelligence, synthetic biology, quantum computing and space systems have tied science closely to security and economic strength. Governments increasingly limit what research they share, and large technology firms act across borders with little oversight. The authors suggest calling the new powers technopoles, since they are defined by their approach to technology as much as by ideology.
+Turekian and Gluckman, both former government science advisers, argue that the conditions behind this model are disappearing. Wars in Ukraine and the Middle East, rivalry between major powers and a wave of dual-use technologies, from artificial intelligence and synthetic biology to quantum and space systems, have bound research tightly to security and economic strength. Governments now restrict more of what they share, classic export controls look too crude for the job, and large technology firms operate across borders with little oversight. China, once a keen promoter of joint research, now stresses self-reliance. The authors propose the name "technopoles" for powers whose standing rests on how they develop and control technology, not only on their political creed.
 
-The central dilemma follows. Should science diplomacy serve a country's narrow economic and security interests, or should it treat science as a public good whose progress on climate, pandemics and development benefits every nation in the end? The authors hold that the field must answer whether it can serve both, and how.
+This leaves science diplomacy with a basic dilemma. One view holds that its job is to advance a country's own security and economic position. The other holds that it should treat science as a public good for the whole planet, working on climate, pandemics and development, on the grounds that progress there benefits every nation as well. The authors ask whether the field can do both, and how. They note that research security rules are already being ranked above shared goals such as cutting emissions, even among allies, and that agreements which run ahead of domestic consensus tend to fail, as the Kyoto Protocol did in the United States.
 
-They point to several avenues. Regional and allied partnerships among countries with shared values, such as the AUKUS technology pillar or the European data protection rules, can align security and cooperation. Informal, scientist-led diplomacy (track 2) has a long record, from the International Geophysical Year leading to the Antarctic Treaty to scientists mediating between governments, and could matter more when official channels are strained. Trusted international bodies like the International Science Council can broker cooperation, and shared standards for data and artificial intelligence, set by groups such as CODATA and the World Data System, offer neutral ground.
+They propose four routes. The first is cooperation among allied or like-minded countries: the technology pillar of AUKUS and the EU's data protection rules show how partners can pool work and spread shared values. The second is informal, scientist-to-scientist diplomacy, which has a long record, from the International Geophysical Year that led to the Antarctic Treaty to the US National Academy of Sciences' part in the opening to Cuba, and which the planned 2032-33 International Polar Year could continue. The third is trusted brokers such as the International Science Council, which links academies around the world to UN processes. The fourth is common standards for data and artificial intelligence, where bodies like CODATA and the World Data System could offer neutral ground.
 
-Finally, the essay warns that past global efforts, from the Kyoto Protocol to the Sustainable Development Goals, fell short when international commitments outran domestic consensus. It calls on more countries to place science advisers in foreign ministries and on the science community to take a larger, more practical role in solving problems at both global and local scales.
+The essay ends with a warning and a demand. Global commitments such as the Sustainable Development Goals are off track, and the 2024 Pact for the Future risks reducing science either to a supplier of technical fixes or to a source of ignored advice. Science needs a larger, hands-on part in tackling problems worldwide and close to home, and more countries should place science advisers inside their foreign ministries.
 
-This summary was written for this workshop; read the original essay for the authors' own words.""",
+This briefing was written for the workshop in our own words. Read the original essay for the authors' full argument.""",
 }
 
 _NI, _GG, _BOTH, _NEUTRAL = "national", "global", "both", "neutral"
 
 
-def _essay(quote: str = "") -> dict:
-    return {"citation": ESSAY, "url": ESSAY_URL, "kind": "expert", "quote": quote}
+def _essay() -> dict:
+    return {"citation": ESSAY, "url": ESSAY_URL, "kind": "expert", "quote": ""}
+
+
+def _source(citation: str, url: str, kind: str = "report", quote: str = "") -> dict:
+    return {"citation": citation, "url": url, "kind": kind, "quote": quote}
 
 
 STATEMENTS = [
-    # --- Positions ---------------------------------------------------------------------------
+    # --- The first four come first on purpose: the loader's sample annotations refer to them ----
     {
         "key": "ni-first",
         "kind": "position",
         "title": "National interest first",
-        "text": "Science diplomacy should first serve the country's own security and prosperity; global goals come after.",
+        "text": "Science diplomacy should first serve the country that pays for it: protect its security, strengthen "
+        "its economy and win it partners. Global goals matter, but only after that.",
         "parents": [("question", "answers")],
+        "lean": _NI,
+        "lens": (4, 1),
+    },
+    {
+        "key": "dual-use",
+        "kind": "claim",
+        "title": "Frontier technologies are dual-use",
+        "text": "AI, quantum computing, synthetic biology and space systems feed directly into military and economic "
+        "power, so open exchange in these fields can arm a rival.",
+        "parents": [("ni-first", "supports")],
         "lean": _NI,
         "lens": (4, 1),
     },
@@ -65,7 +86,8 @@ STATEMENTS = [
         "key": "gg-first",
         "kind": "position",
         "title": "Global public good first",
-        "text": "Science diplomacy should treat knowledge as a shared good and put global problems such as climate and pandemics first.",
+        "text": "Science diplomacy should treat knowledge as a shared resource and put problems no country can solve "
+        "alone, such as climate change and pandemics, ahead of national advantage.",
         "parents": [("question", "answers")],
         "lean": _GG,
         "lens": (1, 4),
@@ -74,50 +96,114 @@ STATEMENTS = [
         "key": "both",
         "kind": "position",
         "title": "Both can be served",
-        "text": "With the right partnerships, institutions and standards, science diplomacy can serve national interests and the global good together.",
+        "text": "National and global aims can be pursued together: through alliances of like-minded countries, "
+        "scientist-led channels, trusted international bodies and shared technical standards.",
         "parents": [("question", "answers")],
         "lean": _BOTH,
         "lens": (3, 3),
     },
-    # --- Under "national interest first" -------------------------------------------------------
+    # --- Under "national interest first" ------------------------------------------------------
     {
-        "key": "dual-use",
+        "key": "secrecy-backfires",
         "kind": "claim",
-        "title": "Emerging technologies are dual-use",
-        "text": "AI, quantum computing and synthetic biology have direct military and economic uses, so sharing them freely can hand rivals an advantage.",
-        "parents": [("ni-first", "supports")],
+        "title": "Closing research off weakens your own science",
+        "text": "Cutting ties with foreign researchers also cuts domestic scientists off from the best work abroad, "
+        "so over time it erodes the very capacity it is meant to protect.",
+        "parents": [("ni-first", "opposes"), ("dual-use", "opposes")],
+        "lean": _GG,
+        "lens": (3, 3),
+    },
+    {
+        "key": "chip-controls",
+        "kind": "evidence",
+        "title": "US controls on advanced AI chips (2022)",
+        "text": "In October 2022 the US Commerce Department restricted exports of advanced computing chips and "
+        "chip-making equipment to China, citing their use in military systems.",
+        "parents": [("dual-use", "supports")],
+        "lean": _NI,
+        "lens": (4, 0),
+        "source": _source(
+            "US Department of Commerce, Bureau of Industry and Security: export controls on advanced computing "
+            "and semiconductor manufacturing items (7 October 2022)",
+            "https://www.bis.doc.gov/",
+        ),
+    },
+    {
+        "key": "talent",
+        "kind": "claim",
+        "title": "Suspicion drives talent away",
+        "text": "Researchers choose where to work partly by how freely they can collaborate. Blanket suspicion of "
+        "foreign ties makes gifted people, including immigrants, leave or never come.",
+        "parents": [("secrecy-backfires", "supports")],
+        "lean": _GG,
+        "lens": (3, 2),
+    },
+    {
+        "key": "china-initiative",
+        "kind": "evidence",
+        "title": "The US ended its China Initiative (2022)",
+        "text": "In February 2022 the US Justice Department closed its China Initiative after collapsed cases and "
+        "complaints that it singled out scientists of Chinese descent and hurt the recruitment of top researchers.",
+        "parents": [("talent", "supports")],
+        "lean": _GG,
+        "lens": (2, 3),
+        "source": _source(
+            "US Department of Justice, National Security Division: remarks by Assistant Attorney General Matthew "
+            "Olsen ending the China Initiative (23 February 2022)",
+            "https://www.justice.gov/",
+            kind="news",
+        ),
+    },
+    {
+        "key": "leaks-are-real",
+        "kind": "claim",
+        "title": "Research theft is a real cost",
+        "text": "Several governments have documented undisclosed foreign funding and stolen research in their "
+        "universities. Openness has security costs that cannot simply be wished away.",
+        "parents": [("secrecy-backfires", "opposes")],
         "lean": _NI,
         "lens": (4, 1),
     },
     {
-        "key": "open-closed",
-        "kind": "evidence",
-        "title": "Open as possible, closed as necessary",
-        "text": "Research funders now state openly that science should be shared only as far as security allows.",
-        "parents": [("dual-use", "supports")],
-        "lean": _NI,
-        "lens": (3, 2),
-        "source": {
-            "citation": "European Commission, Horizon Europe Programme Guide: open science principle",
-            "url": "https://research-and-innovation.ec.europa.eu/strategy/strategy-2020-2024/our-digital-future/open-science_en",
-            "kind": "report",
-            "quote": "as open as possible, as closed as necessary",
-        },
-    },
-    {
-        "key": "export-controls-weak",
+        "key": "export-controls-blunt",
         "kind": "claim",
-        "title": "Export controls alone no longer protect",
-        "text": "Classic export controls are too blunt for technologies that spread through papers, code and people, so states need wider research security rules.",
+        "title": "Export controls alone are too blunt",
+        "text": "Knowledge now moves through papers, code, students and cloud services, not only through shipped "
+        "goods. Guarding it takes research security rules, not just customs lists.",
         "parents": [("dual-use", "supports")],
         "lean": _NI,
         "lens": (4, 0),
     },
     {
-        "key": "funders-want-relevance",
+        "key": "eu-research-security",
+        "kind": "evidence",
+        "title": "EU recommendation on research security (2024)",
+        "text": "In May 2024 the Council of the EU asked member states to protect sensitive research through risk "
+        "assessment, due diligence on foreign partners and support for universities.",
+        "parents": [("export-controls-blunt", "supports")],
+        "lean": _NI,
+        "lens": (4, 1),
+        "source": _source(
+            "Council of the European Union, Council Recommendation on enhancing research security (23 May 2024)",
+            "https://research-and-innovation.ec.europa.eu/",
+        ),
+    },
+    {
+        "key": "most-research-harmless",
         "kind": "claim",
-        "title": "Voters fund science for national benefit",
-        "text": "Taxpayers pay for research and expect visible returns at home; diplomacy that ignores this loses political backing.",
+        "title": "Most research carries no military risk",
+        "text": "Only a thin slice of science has direct weapons or surveillance uses. Treating every foreign "
+        "collaboration as a threat spends security effort where it buys little.",
+        "parents": [("dual-use", "opposes")],
+        "lean": _GG,
+        "lens": (2, 3),
+    },
+    {
+        "key": "domestic-consensus",
+        "kind": "claim",
+        "title": "Deals without support at home collapse",
+        "text": "International agreements stick only when voters and legislatures back them. Diplomacy that runs "
+        "ahead of domestic politics loses, because national priorities decide in the end.",
         "parents": [("ni-first", "supports")],
         "lean": _NI,
         "lens": (4, 1),
@@ -125,142 +211,142 @@ STATEMENTS = [
     {
         "key": "kyoto",
         "kind": "evidence",
-        "title": "Kyoto faltered without domestic consensus",
-        "text": "The Kyoto Protocol set binding emission targets, but the United States never ratified it because support at home was missing.",
-        "parents": [("funders-want-relevance", "supports"), ("gg-first", "opposes")],
+        "title": "The US never ratified the Kyoto Protocol",
+        "text": "The 1997 Kyoto Protocol set binding emission cuts for industrialised countries. The United States "
+        "signed it but never ratified it, because there was no majority for it at home.",
+        "parents": [("domestic-consensus", "supports"), ("gg-first", "opposes")],
         "lean": _NI,
         "lens": (3, 2),
-        "source": {
-            "citation": "UNFCCC, Kyoto Protocol (adopted 1997, in force 2005); US signature never sent for ratification",
-            "url": "https://unfccc.int/kyoto_protocol",
-            "kind": "report",
-            "quote": "",
-        },
+        "source": _source("UNFCCC, Kyoto Protocol (adopted 1997, in force 2005)", "https://unfccc.int/kyoto_protocol"),
     },
     {
-        "key": "china-self-reliance",
+        "key": "geo-turn",
         "kind": "claim",
-        "title": "Rivals are pursuing self-reliance",
-        "text": "Major powers are moving from open collaboration toward self-reliant science, so unilateral openness would be naive.",
+        "title": "Governments are already putting security first",
+        "text": "Across the major powers, research budgets and strategies are being steered toward security and "
+        "competitiveness. A science diplomacy that ignores this shift will be sidelined.",
         "parents": [("ni-first", "supports")],
         "lean": _NI,
         "lens": (4, 1),
     },
     {
-        "key": "china-evidence",
+        "key": "china-self-reliance",
         "kind": "evidence",
-        "title": "The essay on shifting great-power strategy",
-        "text": "The essay describes China moving from driving global collaboration toward independent scientific strength.",
-        "parents": [("china-self-reliance", "supports")],
-        "lean": _NEUTRAL,
+        "title": "China's turn to scientific self-reliance",
+        "text": "The essay observes that China, once eager to lead joint international research, now concentrates on "
+        "building scientific strength that it controls itself.",
+        "parents": [("geo-turn", "supports")],
+        "lean": _BOTH,
         "lens": (3, 1),
         "source": _essay(),
     },
     {
-        "key": "ni-short-sighted",
+        "key": "arctic-pause",
+        "kind": "evidence",
+        "title": "Arctic Council paused work with Russia (2022)",
+        "text": "After the 2022 invasion of Ukraine, the seven other Arctic Council states paused their participation "
+        "in the council's work, putting many joint projects with Russia on hold.",
+        "parents": [("geo-turn", "supports")],
+        "lean": _BOTH,
+        "lens": (2, 1),
+        "source": _source(
+            "Arctic Council: joint statement by seven member states on cooperation (3 March 2022)",
+            "https://arctic-council.org/",
+            kind="news",
+        ),
+    },
+    {
+        "key": "draghi",
+        "kind": "evidence",
+        "title": "The Draghi report on EU competitiveness (2024)",
+        "text": "Mario Draghi's September 2024 report urged the EU to close its innovation gap with the US and China, "
+        "reduce strategic dependencies and tie industrial policy more closely to security.",
+        "parents": [("geo-turn", "supports")],
+        "lean": _NI,
+        "lens": (3, 1),
+        "source": _source(
+            'European Commission, "The future of European competitiveness" (report by Mario Draghi, September 2024)',
+            "https://commission.europa.eu/",
+        ),
+    },
+    {
+        "key": "ni-self-defeating",
         "kind": "claim",
-        "title": "Narrow interest is short-sighted",
-        "text": "A country cannot secure itself against climate change or pandemics alone, so a purely national strategy fails on its own terms.",
+        "title": "No country can wall itself off from warming",
+        "text": "Floods, heatwaves and new viruses cross borders whatever the export rules say. A strategy aimed only "
+        "at national advantage fails to protect the nation itself.",
         "parents": [("ni-first", "opposes")],
         "lean": _GG,
         "lens": (2, 4),
     },
     {
-        "key": "pandemic-spread",
+        "key": "pathogens",
         "kind": "claim",
-        "title": "Pathogens ignore borders",
-        "text": "Early warning about new diseases depends on researchers in many countries sharing samples and data quickly.",
-        "parents": [("ni-short-sighted", "supports")],
+        "title": "Early warning on disease needs open data",
+        "text": "Spotting a new disease early depends on laboratories in many countries sharing samples and genetic "
+        "sequences quickly, including countries that are otherwise at odds.",
+        "parents": [("ni-self-defeating", "supports")],
         "lean": _BOTH,
         "lens": (3, 4),
     },
     {
-        "key": "secrecy-slows",
-        "kind": "claim",
-        "title": "Secrecy slows your own scientists",
-        "text": "Closing research off also cuts domestic scientists out of the best international work, weakening the very capacity it means to protect.",
-        "parents": [("ni-first", "opposes"), ("open-closed", "opposes")],
-        "lean": _GG,
-        "lens": (3, 3),
-    },
-    {
-        "key": "talent",
-        "kind": "claim",
-        "title": "Talent follows openness",
-        "text": "Researchers choose where to work partly by how freely they can collaborate; closed systems lose talent.",
-        "parents": [("secrecy-slows", "supports")],
-        "lean": _GG,
-        "lens": (3, 3),
-    },
-    {
-        "key": "security-costs-real",
-        "kind": "claim",
-        "title": "Some leaks are costly",
-        "text": "Documented cases of stolen research show that openness has real security costs that cannot be waved away.",
-        "parents": [("secrecy-slows", "opposes")],
-        "lean": _NI,
-        "lens": (4, 1),
+        "key": "covid-genome",
+        "kind": "evidence",
+        "title": "The SARS-CoV-2 genome was shared in days",
+        "text": "Chinese researchers made the genetic sequence of the new coronavirus public in January 2020, and "
+        "vaccine developers around the world began designing candidates within days.",
+        "parents": [("pathogens", "supports")],
+        "lean": _BOTH,
+        "lens": (3, 4),
+        "source": _source(
+            "World Health Organization, Timeline of WHO's response to COVID-19 (2020)", "https://www.who.int/"
+        ),
     },
     # --- Under "global public good first" -----------------------------------------------------
     {
         "key": "commons",
         "kind": "claim",
-        "title": "Global commons need shared science",
-        "text": "Oceans, the atmosphere, Antarctica and space are governed well only when countries pool observations and research.",
+        "title": "The global commons need pooled science",
+        "text": "The atmosphere, the oceans, the polar regions and outer space belong to no single country; they can "
+        "be managed well only when states pool their observations and research.",
         "parents": [("gg-first", "supports")],
         "lean": _GG,
         "lens": (2, 4),
     },
     {
-        "key": "antarctic",
-        "kind": "evidence",
-        "title": "IGY led to the Antarctic Treaty",
-        "text": "Cooperation among scientists during the International Geophysical Year of 1957-58 prepared the ground for the Antarctic Treaty of 1959, which reserves the continent for peace and science.",
-        "parents": [("commons", "supports"), ("track2", "supports")],
-        "lean": _BOTH,
-        "lens": (3, 4),
-        "source": {
-            "citation": "The Antarctic Treaty (1959), Secretariat of the Antarctic Treaty",
-            "url": "https://www.ats.aq/e/antarctictreaty.html",
-            "kind": "report",
-            "quote": "",
-        },
-    },
-    {
         "key": "ipcc",
         "kind": "evidence",
-        "title": "The IPCC pools climate science",
-        "text": "The Intergovernmental Panel on Climate Change assesses research from thousands of scientists so that all governments share one evidence base.",
+        "title": "The IPCC gives all governments one evidence base",
+        "text": "Since 1988 the Intergovernmental Panel on Climate Change has assessed the work of thousands of "
+        "scientists, and member governments approve its summaries line by line.",
         "parents": [("commons", "supports")],
-        "lean": _GG,
+        "lean": _BOTH,
         "lens": (2, 4),
-        "source": {
-            "citation": "Intergovernmental Panel on Climate Change (IPCC), assessment reports",
-            "url": "https://www.ipcc.ch/",
-            "kind": "report",
-            "quote": "",
-        },
+        "source": _source(
+            "Intergovernmental Panel on Climate Change (IPCC), assessment reports", "https://www.ipcc.ch/"
+        ),
     },
     {
-        "key": "cern",
+        "key": "montreal",
         "kind": "evidence",
-        "title": "CERN shows shared science pays off",
-        "text": "CERN was founded after the Second World War by former adversaries and has since produced major discoveries and the World Wide Web.",
-        "parents": [("gg-first", "supports"), ("secrecy-slows", "supports")],
-        "lean": _GG,
+        "title": "The Montreal Protocol protected the ozone layer",
+        "text": "Agreed in 1987 after scientists linked ozone loss to CFCs, the Montreal Protocol became the first "
+        "treaty ratified by every UN member state, and the ozone layer is now recovering.",
+        "parents": [("commons", "supports")],
+        "lean": _BOTH,
         "lens": (3, 4),
-        "source": {
-            "citation": "CERN, Our history",
-            "url": "https://home.cern/about/who-we-are/our-history",
-            "kind": "report",
-            "quote": "",
-        },
+        "source": _source(
+            "UNEP Ozone Secretariat, Montreal Protocol on Substances that Deplete the Ozone Layer (1987)",
+            "https://ozone.unep.org/treaties/montreal-protocol",
+            quote="Montreal Protocol on Substances that Deplete the Ozone Layer",
+        ),
     },
     {
-        "key": "trust-capital",
+        "key": "trust",
         "kind": "claim",
-        "title": "Cooperation builds lasting trust",
-        "text": "Scientific ties keep channels open when politics freezes, which is a long-term asset for every country involved.",
+        "title": "Scientific ties keep channels open",
+        "text": "When political relations freeze, links between scientists often survive and give governments a "
+        "quiet way to keep talking. That serves every side.",
         "parents": [("gg-first", "supports")],
         "lean": _BOTH,
         "lens": (3, 3),
@@ -268,106 +354,166 @@ STATEMENTS = [
     {
         "key": "jcpoa",
         "kind": "evidence",
-        "title": "Scientists helped the Iran nuclear deal",
-        "text": "Long-standing ties between the US and Iranian nuclear scientists who led their technical teams helped reach the 2015 nuclear agreement.",
-        "parents": [("trust-capital", "supports")],
+        "title": "Nuclear scientists at the table for the Iran deal",
+        "text": "The 2015 Iran nuclear agreement was helped along by the US energy secretary and the head of Iran's "
+        "atomic energy agency, two nuclear scientists with MIT backgrounds who settled technical details together.",
+        "parents": [("trust", "supports")],
         "lean": _BOTH,
-        "lens": (3, 3),
-        "source": {
-            "citation": "Joint Comprehensive Plan of Action (2015); account in the essay",
-            "url": "https://www.state.gov/iran-nuclear-agreement/",
-            "kind": "news",
-            "quote": "",
-        },
+        "lens": (4, 3),
+        "source": _source(
+            "Joint Comprehensive Plan of Action (Vienna, 14 July 2015); the scientists' part is described in " + ESSAY,
+            "https://www.iaea.org/newscenter/focus/iran",
+        ),
     },
     {
-        "key": "ukraine-horizon",
+        "key": "sesame",
         "kind": "evidence",
-        "title": "Ukraine joined Horizon Europe",
-        "text": "After the 2022 invasion, Western research systems moved to integrate Ukrainian science, including association to Horizon Europe.",
-        "parents": [("trust-capital", "supports")],
+        "title": "SESAME: rivals sharing one synchrotron",
+        "text": "The SESAME light source in Jordan, opened in 2017, is run jointly by Cyprus, Egypt, Iran, Israel, "
+        "Jordan, Pakistan, Palestine and Turkey.",
+        "parents": [("trust", "supports")],
         "lean": _BOTH,
-        "lens": (3, 3),
-        "source": {
-            "citation": "European Commission, Ukraine association to Horizon Europe (2022)",
-            "url": "https://research-and-innovation.ec.europa.eu/",
-            "kind": "news",
-            "quote": "",
-        },
+        "lens": (2, 4),
+        "source": _source(
+            "SESAME (Synchrotron-light for Experimental Science and Applications in the Middle East)",
+            "https://www.sesame.org.jo/",
+        ),
     },
     {
-        "key": "gg-naive",
+        "key": "trust-overstated",
         "kind": "claim",
-        "title": "Global good first ignores power politics",
-        "text": "In a world of rival blocs, a country that shares everything while others do not simply weakens itself.",
-        "parents": [("gg-first", "opposes")],
+        "title": "Scientific goodwill did not stop a war",
+        "text": "Decades of research exchange with Russia did not prevent its invasion of Ukraine. Trust built in "
+        "laboratories rarely changes what governments decide.",
+        "parents": [("trust", "opposes")],
         "lean": _NI,
-        "lens": (4, 0),
+        "lens": (3, 1),
     },
     {
-        "key": "sdg-shortfall",
+        "key": "cern",
         "kind": "evidence",
-        "title": "SDGs are off track",
-        "text": "UN progress reports show most Sustainable Development Goal targets will be missed by 2030, despite wide endorsement.",
-        "parents": [("gg-naive", "supports")],
-        "lean": _NEUTRAL,
-        "lens": (2, 2),
-        "source": {
-            "citation": "United Nations, The Sustainable Development Goals Report 2024",
-            "url": "https://unstats.un.org/sdgs/report/2024/",
-            "kind": "statistic",
-            "quote": "",
-        },
-    },
-    {
-        "key": "pact-vague",
-        "kind": "claim",
-        "title": "Global pledges stay vague",
-        "text": "Broad UN declarations about science either promise technical fixes or give advice nobody acts on.",
-        "parents": [("gg-naive", "supports")],
-        "lean": _NI,
-        "lens": (2, 1),
-    },
-    {
-        "key": "pact-future",
-        "kind": "evidence",
-        "title": "The Pact for the Future (2024)",
-        "text": "The Pact for the Future adopted at the UN Summit of the Future in September 2024 names science, technology and innovation as one of its themes.",
-        "parents": [("pact-vague", "opposes"), ("standards", "supports")],
-        "lean": _GG,
-        "lens": (2, 3),
-        "source": {
-            "citation": "United Nations, Pact for the Future, Global Digital Compact and Declaration on Future Generations (2024)",
-            "url": "https://www.un.org/en/summit-of-the-future",
-            "kind": "report",
-            "quote": "",
-        },
+        "title": "CERN: shared science that paid off",
+        "text": "CERN was founded in 1954 by twelve European states, including recent wartime enemies. It has since "
+        "produced Nobel-winning physics and, in 1989, the invention of the World Wide Web.",
+        "parents": [("gg-first", "supports"), ("secrecy-backfires", "supports")],
+        "lean": _BOTH,
+        "lens": (3, 4),
+        "source": _source("CERN, Our history", "https://home.cern/about/who-we-are/our-history"),
     },
     {
         "key": "platforms",
         "kind": "claim",
-        "title": "Platform firms outrun states",
-        "text": "Large technology companies act across borders and can avoid national rules, so only cooperation between states can oversee them.",
+        "title": "Tech giants slip past national rules",
+        "text": "Large platform companies operate in every country and can sidestep any single government's rules. "
+        "Only states acting together can hold them to account.",
         "parents": [("gg-first", "supports")],
         "lean": _GG,
-        "lens": (3, 3),
+        "lens": (2, 3),
     },
     {
         "key": "starlink",
         "kind": "evidence",
-        "title": "A private satellite network shaped a war",
-        "text": "Decisions by the owner of a private satellite network affected Ukrainian operations, showing how much power individuals now hold.",
+        "title": "A private satellite network in a war zone",
+        "text": "The essay points to the owner of a private satellite internet service deciding how it could be used "
+        "in the war in Ukraine, a kind of power that used to belong to states.",
         "parents": [("platforms", "supports")],
         "lean": _NEUTRAL,
         "lens": (2, 2),
         "source": _essay(),
     },
-    # --- Under "both can be served" ----------------------------------------------------------
+    {
+        "key": "gg-naive",
+        "kind": "claim",
+        "title": "Sharing alone just helps rivals",
+        "text": "If one country opens its laboratories while its competitors keep theirs closed, it gives away its "
+        "lead and gets little in return.",
+        "parents": [("gg-first", "opposes")],
+        "lean": _NI,
+        "lens": (4, 0),
+    },
+    {
+        "key": "pledges-fail",
+        "kind": "claim",
+        "title": "Global pledges rarely deliver",
+        "text": "Broad UN commitments on science and development are easy to sign and easy to ignore; they move "
+        "little money and change little behaviour.",
+        "parents": [("gg-first", "opposes")],
+        "lean": _NI,
+        "lens": (2, 1),
+    },
+    {
+        "key": "sdg-report",
+        "kind": "evidence",
+        "title": "Most SDG targets are off track (2024)",
+        "text": "The UN's own 2024 progress report found only about one in six measurable Sustainable Development "
+        "Goal targets on track to be met by 2030.",
+        "parents": [("pledges-fail", "supports")],
+        "lean": _BOTH,
+        "lens": (1, 2),
+        "source": _source(
+            "United Nations, The Sustainable Development Goals Report 2024",
+            "https://unstats.un.org/sdgs/report/2024/",
+            kind="statistic",
+        ),
+    },
+    # --- Under "both can be served" -----------------------------------------------------------
+    {
+        "key": "mutual-gain",
+        "kind": "claim",
+        "title": "Shared programmes pay national dividends",
+        "text": "Countries that join large research programmes gain money, facilities and partners they could not "
+        "afford alone, so cooperation is often the self-interested choice.",
+        "parents": [("both", "supports"), ("gg-naive", "opposes")],
+        "lean": _BOTH,
+        "lens": (4, 3),
+    },
+    {
+        "key": "uk-horizon",
+        "kind": "evidence",
+        "title": "The UK rejoined Horizon Europe (2024)",
+        "text": "After leaving the EU, the United Kingdom agreed in 2023 to re-associate to the Horizon Europe "
+        "research programme from 2024, judging access worth the price.",
+        "parents": [("mutual-gain", "supports")],
+        "lean": _BOTH,
+        "lens": (4, 3),
+        "source": _source(
+            "UK Government and European Commission: agreement on UK association to Horizon Europe (7 September 2023)",
+            "https://www.gov.uk/",
+            kind="news",
+        ),
+    },
+    {
+        "key": "ukraine-horizon",
+        "kind": "evidence",
+        "title": "Ukraine joined Horizon Europe in wartime",
+        "text": "In 2022, months into Russia's full-scale invasion, Ukraine signed an agreement to take part in "
+        "Horizon Europe, tying its researchers into European networks.",
+        "parents": [("mutual-gain", "supports")],
+        "lean": _BOTH,
+        "lens": (3, 3),
+        "source": _source(
+            "European Commission: association agreement of Ukraine to Horizon Europe and Euratom (2022)",
+            "https://research-and-innovation.ec.europa.eu/",
+            kind="news",
+        ),
+    },
+    {
+        "key": "small-states",
+        "kind": "evidence",
+        "title": "Small states punch above their weight",
+        "text": "The essay notes how New Zealand, Singapore, Israel and Rwanda used research partnerships to win "
+        "investment, expertise and diplomatic access well beyond their size.",
+        "parents": [("mutual-gain", "supports")],
+        "lean": _BOTH,
+        "lens": (4, 3),
+        "source": _essay(),
+    },
     {
         "key": "regional",
         "kind": "claim",
-        "title": "Work through like-minded alliances",
-        "text": "Partnerships among countries with shared values let them pool research while managing security together.",
+        "title": "Cooperate within like-minded alliances",
+        "text": "Countries with shared values can pool research in sensitive fields and agree common security rules, "
+        "keeping the benefits of openness inside a trusted circle.",
         "parents": [("both", "supports")],
         "lean": _BOTH,
         "lens": (4, 2),
@@ -375,80 +521,115 @@ STATEMENTS = [
     {
         "key": "aukus",
         "kind": "evidence",
-        "title": "AUKUS Pillar II pools advanced technology",
-        "text": "Australia, the UK and the US agreed in 2021 to develop submarines and jointly research AI, quantum, cyber and hypersonics.",
+        "title": "AUKUS Pillar II: allies pooling defence tech",
+        "text": "Under the 2021 AUKUS pact, Australia, the UK and the US work on nuclear-powered submarines and, in a "
+        "second pillar, on AI, quantum, cyber, undersea and hypersonic technologies.",
         "parents": [("regional", "supports"), ("ni-first", "supports")],
         "lean": _NI,
         "lens": (4, 1),
-        "source": {
-            "citation": "Joint Leaders Statement on AUKUS (15 September 2021) and AUKUS Pillar II",
-            "url": "https://www.defense.gov/Spotlights/AUKUS/",
-            "kind": "report",
-            "quote": "",
-        },
+        "source": _source(
+            'Parliamentary Library of Australia, "AUKUS Pillar 2" (FlagPost, August 2024); AUKUS leaders\' '
+            "statement of 15 September 2021",
+            "https://www.aph.gov.au/About_Parliament/Parliamentary_departments/Parliamentary_Library/Research/"
+            "FlagPost/2024/August/AUKUS_Pillar_2",
+        ),
     },
     {
         "key": "clubs-exclude",
         "kind": "claim",
-        "title": "Alliances leave the rest out",
-        "text": "Technology clubs of rich allies can deepen the divide with the Global South and push others into rival blocs.",
+        "title": "Tech clubs leave the Global South out",
+        "text": "Alliances of wealthy states widen the gap with the countries left outside and push them toward rival "
+        "blocs, which weakens any global response.",
         "parents": [("regional", "opposes")],
         "lean": _GG,
         "lens": (1, 3),
     },
     {
-        "key": "gdpr",
-        "kind": "evidence",
-        "title": "GDPR spread European values abroad",
-        "text": "The EU's data protection regulation applies to anyone handling Europeans' data, and many firms and countries adopted similar rules.",
-        "parents": [("regional", "supports"), ("standards", "supports")],
-        "lean": _BOTH,
-        "lens": (3, 3),
-        "source": {
-            "citation": "Regulation (EU) 2016/679 (General Data Protection Regulation)",
-            "url": "https://eur-lex.europa.eu/eli/reg/2016/679/oj",
-            "kind": "report",
-            "quote": "",
-        },
+        "key": "clubs-can-grow",
+        "kind": "claim",
+        "title": "Alliances can widen over time",
+        "text": "Partnerships can admit new members once trust exists; in 2024 the AUKUS partners began consulting "
+        "Japan about joining Pillar II projects.",
+        "parents": [("clubs-exclude", "opposes")],
+        "lean": _NI,
+        "lens": (3, 2),
     },
     {
         "key": "track2",
         "kind": "claim",
-        "title": "Scientist-led diplomacy works",
-        "text": "Informal diplomacy led by scientists and academies can achieve results when official channels are blocked.",
+        "title": "Scientist-led channels work when officials cannot",
+        "text": "Academies, scientific unions and individual researchers can open doors that official diplomacy "
+        "cannot, and governments can later build on what they start.",
         "parents": [("both", "supports")],
         "lean": _BOTH,
         "lens": (3, 4),
     },
     {
+        "key": "antarctic",
+        "kind": "evidence",
+        "title": "From the Geophysical Year to the Antarctic Treaty",
+        "text": "Joint research by scientists from many countries in the International Geophysical Year of 1957-58 "
+        "paved the way for the 1959 Antarctic Treaty, which reserves the continent for peaceful use and science.",
+        "parents": [("track2", "supports"), ("commons", "supports")],
+        "lean": _BOTH,
+        "lens": (3, 4),
+        "source": _source(
+            "The Antarctic Treaty (Washington, 1959), Article I; Secretariat of the Antarctic Treaty",
+            "https://www.ats.aq/",
+            quote="Antarctica shall be used for peaceful purposes only.",
+        ),
+    },
+    {
         "key": "polar-year",
         "kind": "evidence",
-        "title": "The 2032 International Polar Year",
-        "text": "Plans for the 2032-33 International Polar Year involve many Arctic stakeholders in producing knowledge together.",
+        "title": "The planned 2032-33 International Polar Year",
+        "text": "Polar science bodies are preparing a fifth International Polar Year for 2032-33 and invite Arctic "
+        "Indigenous peoples and other stakeholders to shape the research together.",
         "parents": [("track2", "supports")],
         "lean": _BOTH,
         "lens": (2, 4),
-        "source": {
-            "citation": "International Polar Year 2032-33 planning; account in the essay",
-            "url": "https://www.wmo.int/",
-            "kind": "report",
-            "quote": "",
-        },
+        "source": _source(
+            "SCAR and IASC, International Polar Year 2032-33: initial concept note (October 2023)",
+            "https://scar.org/science/collaborations/ipy",
+        ),
+    },
+    {
+        "key": "cuba",
+        "kind": "evidence",
+        "title": "US academy contacts with Cuba",
+        "text": "According to the essay, the US National Academy of Sciences helped carry the Obama administration's "
+        "opening to Cuba forward through contacts between scientists.",
+        "parents": [("track2", "supports")],
+        "lean": _BOTH,
+        "lens": (3, 3),
+        "source": _essay(),
     },
     {
         "key": "track2-unaccountable",
         "kind": "claim",
-        "title": "Informal channels lack accountability",
-        "text": "Scientists negotiating outside government have no mandate and may be used by states that do not share their aims.",
+        "title": "Informal channels lack a mandate",
+        "text": "Scientists negotiating outside government answer to no voter, may misjudge what their state can "
+        "accept and can be used by regimes that do not share their aims.",
         "parents": [("track2", "opposes")],
         "lean": _NI,
         "lens": (3, 1),
     },
     {
+        "key": "track2-complements",
+        "kind": "claim",
+        "title": "Informal and official tracks work together",
+        "text": "The most useful informal channels run with their governments' knowledge and hand results back to "
+        "them, so they extend official diplomacy rather than bypass it.",
+        "parents": [("track2-unaccountable", "opposes")],
+        "lean": _BOTH,
+        "lens": (3, 3),
+    },
+    {
         "key": "brokers",
         "kind": "claim",
-        "title": "Trusted brokers bridge the gap",
-        "text": "International scientific bodies trusted by all sides can set agendas that serve both national and shared goals.",
+        "title": "Trusted bodies can broker cooperation",
+        "text": "International scientific organisations that belong to no single state can convene rivals, set "
+        "research agendas and carry scientific advice into UN processes.",
         "parents": [("both", "supports")],
         "lean": _BOTH,
         "lens": (3, 4),
@@ -456,23 +637,20 @@ STATEMENTS = [
     {
         "key": "isc",
         "kind": "evidence",
-        "title": "The International Science Council",
-        "text": "Formed in 2018 by merging the natural and social science councils, the ISC links nearly all national academies with the UN system.",
+        "title": "The International Science Council (2018)",
+        "text": "Created in 2018 by merging the international councils for the natural and the social sciences, the "
+        "ISC gathers academies and scientific unions from nearly every region of the world.",
         "parents": [("brokers", "supports")],
         "lean": _BOTH,
         "lens": (2, 4),
-        "source": {
-            "citation": "International Science Council, About us",
-            "url": "https://council.science/",
-            "kind": "report",
-            "quote": "",
-        },
+        "source": _source("International Science Council", "https://council.science/"),
     },
     {
         "key": "brokers-slow",
         "kind": "claim",
-        "title": "Brokers move too slowly",
-        "text": "Consensus bodies take years to act, while technology races ahead; they cannot keep pace with security needs.",
+        "title": "Consensus bodies are too slow",
+        "text": "Bodies that must satisfy every member take years to act, while AI and biotechnology change in "
+        "months. Security decisions cannot wait for them.",
         "parents": [("brokers", "opposes")],
         "lean": _NI,
         "lens": (3, 1),
@@ -480,8 +658,9 @@ STATEMENTS = [
     {
         "key": "standards",
         "kind": "claim",
-        "title": "Shared standards are neutral ground",
-        "text": "Common technical standards for data and AI help every country's firms and researchers, so rivals can agree on them.",
+        "title": "Shared standards are common ground",
+        "text": "Common rules for how data is recorded, stored and exchanged, and for how AI is tested, help every "
+        "country's researchers and firms, so even rivals have reason to agree on them.",
         "parents": [("both", "supports")],
         "lean": _BOTH,
         "lens": (3, 4),
@@ -489,41 +668,80 @@ STATEMENTS = [
     {
         "key": "codata",
         "kind": "evidence",
-        "title": "CODATA and the World Data System",
-        "text": "CODATA and the World Data System set shared rules for curating and reusing research data across countries.",
+        "title": "CODATA: shared rules for research data",
+        "text": "CODATA, founded by the international science council in 1966, works across disciplines and "
+        "countries on policies and standards that make research data findable and reusable.",
         "parents": [("standards", "supports")],
         "lean": _BOTH,
         "lens": (3, 4),
-        "source": {
-            "citation": "CODATA, the Committee on Data of the International Science Council; ISC World Data System",
-            "url": "https://codata.org/",
-            "kind": "report",
-            "quote": "",
-        },
+        "source": _source("CODATA, the Committee on Data of the International Science Council", "https://codata.org/"),
+    },
+    {
+        "key": "wds",
+        "kind": "evidence",
+        "title": "The World Data System grew out of the IGY",
+        "text": "The World Data System, created in 2008, certifies trustworthy data repositories worldwide; it "
+        "replaced the data centres first set up to hold the records of the International Geophysical Year.",
+        "parents": [("standards", "supports")],
+        "lean": _BOTH,
+        "lens": (3, 4),
+        "source": _source("International Science Council, World Data System (WDS)", "https://www.worlddatasystem.org/"),
+    },
+    {
+        "key": "gdpr",
+        "kind": "evidence",
+        "title": "GDPR set rules far beyond Europe",
+        "text": "The EU's 2016 data protection regulation also binds organisations outside the EU that serve or track "
+        "people in the EU, and it has shaped privacy laws in many other countries.",
+        "parents": [("standards", "supports"), ("regional", "supports")],
+        "lean": _BOTH,
+        "lens": (3, 3),
+        "source": _source(
+            "Regulation (EU) 2016/679 (General Data Protection Regulation), Article 3 on territorial scope",
+            "https://eur-lex.europa.eu/eli/reg/2016/679/oj",
+        ),
     },
     {
         "key": "ai-standards",
         "kind": "claim",
-        "title": "AI standards can curb digital inequity",
-        "text": "Coordinated standards for AI could protect privacy and keep the Global South from falling further behind.",
+        "title": "AI standards can narrow the digital divide",
+        "text": "Jointly agreed standards for AI could protect privacy and copyright and keep the Global South from "
+        "falling further behind in digital technology.",
         "parents": [("standards", "supports")],
         "lean": _GG,
         "lens": (2, 4),
     },
     {
+        "key": "pact-future",
+        "kind": "evidence",
+        "title": "The Pact for the Future and Digital Compact (2024)",
+        "text": "In September 2024 UN members adopted the Pact for the Future, with a chapter on science, technology "
+        "and innovation; its Global Digital Compact set up a scientific panel and a global dialogue on AI.",
+        "parents": [("ai-standards", "supports"), ("brokers", "supports")],
+        "lean": _GG,
+        "lens": (2, 3),
+        "source": _source(
+            "United Nations, Pact for the Future, Global Digital Compact and Declaration on Future Generations "
+            "(Summit of the Future, September 2024)",
+            "https://www.un.org/en/summit-of-the-future",
+        ),
+    },
+    {
         "key": "standards-captured",
         "kind": "claim",
-        "title": "Standards bodies get captured",
-        "text": "Powerful states and companies steer standards to lock in their own technology, so neutrality is an illusion.",
+        "title": "Standards get steered by the powerful",
+        "text": "Big states and companies push standards that lock in their own technology. Calling standards bodies "
+        "neutral ground understates how political they are.",
         "parents": [("standards", "opposes")],
-        "lean": _NI,
-        "lens": (3, 1),
+        "lean": _NEUTRAL,
+        "lens": (2, 1),
     },
     {
         "key": "advisers",
         "kind": "claim",
-        "title": "Put scientists in foreign ministries",
-        "text": "Embedding science advisers in foreign ministries lets countries see where their interests and global goals overlap.",
+        "title": "Put science advisers in foreign ministries",
+        "text": "Diplomats with scientists at their side can spot where national interests and global goals overlap, "
+        "and negotiate technical questions with confidence.",
         "parents": [("both", "supports")],
         "lean": _BOTH,
         "lens": (3, 3),
@@ -531,42 +749,95 @@ STATEMENTS = [
     {
         "key": "us-adviser",
         "kind": "evidence",
-        "title": "A science adviser to the US Secretary of State",
-        "text": "Around 2000 the US State Department created the post of Science and Technology Adviser after a National Academies review.",
+        "title": "A science adviser for the US Secretary of State",
+        "text": "Following a 1999 National Research Council review, the US State Department created the post of "
+        "Science and Technology Adviser to the Secretary in 2000.",
         "parents": [("advisers", "supports")],
         "lean": _BOTH,
         "lens": (3, 2),
-        "source": {
-            "citation": "US Department of State, Office of the Science and Technology Adviser to the Secretary",
-            "url": "https://www.state.gov/",
-            "kind": "report",
-            "quote": "",
-        },
+        "source": _source(
+            'National Research Council, "The Pervasive Role of Science, Technology, and Health in Foreign Policy: '
+            'Imperatives for the Department of State" (1999)',
+            "https://nap.nationalacademies.org/",
+        ),
     },
     {
-        "key": "small-states",
+        "key": "case-by-case",
         "kind": "claim",
-        "title": "Small states gain from science diplomacy",
-        "text": "Countries like New Zealand, Singapore and Rwanda used research ties to win investment and influence beyond their size.",
-        "parents": [("both", "supports"), ("ni-first", "opposes")],
+        "title": "Decide openness field by field",
+        "text": "Instead of one rule for all research, countries can keep most science open and restrict only clearly "
+        "sensitive areas, with the list reviewed openly and revised often.",
+        "parents": [("both", "supports")],
         "lean": _BOTH,
-        "lens": (4, 3),
+        "lens": (3, 3),
+    },
+    {
+        "key": "open-closed",
+        "kind": "evidence",
+        "title": "Open by default, closed where needed (EU)",
+        "text": "Horizon Europe, the EU's research programme, makes openness the default for publications and data "
+        "but allows exceptions for security, commercial or privacy reasons.",
+        "parents": [("case-by-case", "supports"), ("dual-use", "supports")],
+        "lean": _BOTH,
+        "lens": (3, 3),
+        "source": _source(
+            "European Commission, open science in Horizon Europe",
+            "https://research-and-innovation.ec.europa.eu/strategy/strategy-2020-2024/our-digital-future/"
+            "open-science_en",
+            quote="as open as possible, as closed as necessary",
+        ),
+    },
+    {
+        "key": "climate-open",
+        "kind": "claim",
+        "title": "Climate and health research should stay open",
+        "text": "Whatever else is restricted, research on climate, biodiversity and disease should be exempt from "
+        "security limits, because everyone loses when it slows down.",
+        "parents": [("case-by-case", "supports")],
+        "lean": _GG,
+        "lens": (1, 4),
+    },
+    {
+        "key": "climate-industry",
+        "kind": "claim",
+        "title": "Clean tech is also an industrial race",
+        "text": "Batteries, solar panels, hydrogen and grid technology are where future jobs and strategic "
+        "dependence will be decided, so climate research cannot all be given away.",
+        "parents": [("climate-open", "opposes")],
+        "lean": _NI,
+        "lens": (4, 1),
+    },
+    {
+        "key": "ira",
+        "kind": "evidence",
+        "title": "US clean-energy credits favour home production",
+        "text": "The US Inflation Reduction Act of 2022 offered large clean-energy tax credits, many with bonuses or "
+        "conditions tied to domestic manufacturing and sourcing.",
+        "parents": [("climate-industry", "supports")],
+        "lean": _NI,
+        "lens": (4, 2),
+        "source": _source(
+            "Inflation Reduction Act of 2022, Public Law 117-169 (H.R. 5376, 117th Congress)",
+            "https://www.congress.gov/bill/117th-congress/house-bill/5376",
+        ),
     },
     {
         "key": "both-wishful",
         "kind": "claim",
-        "title": '"Both" hides real trade-offs',
-        "text": "Claiming science diplomacy can serve everything avoids the hard choices when security and openness collide.",
+        "title": '"Both" hides hard trade-offs',
+        "text": "Saying science diplomacy can serve every goal at once avoids the real choices that arise when "
+        "security and openness collide.",
         "parents": [("both", "opposes")],
         "lean": _NEUTRAL,
         "lens": (2, 2),
     },
     {
-        "key": "research-security-vs-climate",
+        "key": "security-over-climate",
         "kind": "evidence",
-        "title": "Security rules can block climate research",
-        "text": "The essay notes that research security policies are being placed above shared goals such as cutting emissions, even among allies.",
-        "parents": [("both-wishful", "supports")],
+        "title": "Security rules are trumping climate goals",
+        "text": "The authors warn that even allies now let research security rules override common goals such as "
+        "emission cuts.",
+        "parents": [("both-wishful", "supports"), ("climate-open", "supports")],
         "lean": _GG,
         "lens": (2, 3),
         "source": _essay(),
@@ -574,8 +845,9 @@ STATEMENTS = [
     {
         "key": "mechanisms",
         "kind": "claim",
-        "title": "New mechanisms can align both",
-        "text": "Joint review panels of governments, business and academia could decide case by case what to share, easing the trade-off.",
+        "title": "Joint review panels can manage trade-offs",
+        "text": "Standing panels of government, industry and universities could weigh each sensitive partnership on "
+        "its merits, making the trade-off explicit instead of ignoring it.",
         "parents": [("both-wishful", "opposes")],
         "lean": _BOTH,
         "lens": (3, 3),
@@ -585,7 +857,7 @@ STATEMENTS = [
 PARTICIPANTS = [
     ("Amara", "global"),
     ("Bogdan", "national"),
-    ("Chen Wei", "global"),
+    ("Chen", "global"),
     ("Dagny", "national"),
     ("Esperanza", "bridge"),
     ("Farid", "national"),
@@ -593,4 +865,5 @@ PARTICIPANTS = [
     ("Hiroshi", "bridge"),
     ("Ines", "global"),
     ("Jomo", "national"),
+    ("Kalani", "bridge"),
 ]
