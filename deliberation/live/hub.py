@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from deliberation.domain.events import NOTIFY_CHANNEL
@@ -267,14 +267,23 @@ def _guarded(function, *args):
 
 
 def _events_after(workshop_id: int, after: int):
-    rows = list(
-        Event.objects.filter(workshop_id=workshop_id, id__gt=after)
-        .order_by("id")
-        .values("id", "verb", "statement_id", "payload")[:FETCH_LIMIT]
-    )
-    if not rows:
-        return rows, set()
-    visible = set(Event.objects.filter(id__gt=after, id__lte=rows[-1]["id"]).values_list("id", flat=True))
+    """This workshop's next events, and every committed id (any workshop) up to the last of them.
+
+    Both reads must see the same snapshot: an event committed between them would count as
+    another workshop's (visible, but not among the rows) and be skipped for good.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        rows = list(
+            Event.objects.filter(workshop_id=workshop_id, id__gt=after)
+            .order_by("id")
+            .values("id", "verb", "statement_id", "payload")[:FETCH_LIMIT]
+        )
+        if not rows:
+            return rows, set()
+        visible = set(Event.objects.filter(id__gt=after, id__lte=rows[-1]["id"]).values_list("id", flat=True))
     return rows, visible
 
 
