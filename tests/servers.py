@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,11 @@ def test_database_url() -> str:
     user = db.get("USER") or "postgres"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+def _drain(stream) -> None:
+    for _line in iter(stream.readline, b""):
+        pass
 
 
 @contextmanager
@@ -83,6 +89,9 @@ def uvicorn_server(port: int | None = None, **env):
                 if time.monotonic() > deadline:
                     raise RuntimeError("uvicorn did not start within 30 s") from None
                 time.sleep(0.1)
+        # Keep reading the server's output: an unread pipe fills up after some 64 KB of log lines
+        # (every refused request logs one) and then blocks the server in the middle of a request.
+        threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
         yield base_url
     finally:
         process.terminate()
