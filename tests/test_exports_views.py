@@ -237,3 +237,22 @@ def test_it_shows_the_import_summary_only_to_the_workshop_moderators(mod_client)
     other = Client()
     other.force_login(get_user_model().objects.create_user("someone", password="another-long-password"))
     assert other.get(response["Location"]).status_code == 403
+
+
+# --- Where the pages are linked from ---------------------------------------------------------------
+
+
+def test_it_links_the_export_page_from_the_participant_and_moderator_pages(full_map, alice, mod_client):
+    export = reverse("workshop_export", args=[full_map.slug])
+    assert export in seated(alice).get(reverse("workshop", args=[full_map.slug])).content.decode()
+    assert export in mod_client.get(reverse("moderate_console", args=[full_map.slug])).content.decode()
+    assert reverse("moderate_import") in mod_client.get(reverse("moderate_home")).content.decode()
+
+
+def test_it_renders_the_compact_export_menu_with_every_format(full_map):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("formats/_export_menu.html", {"workshop": full_map})
+    for key in FORMATS:
+        assert download_url(full_map, key) in html
+    assert reverse("workshop_export", args=[full_map.slug]) in html
