@@ -104,7 +104,9 @@ def run_parser(text: str) -> dict:
         raise FormatError("The Argdown parser took too long on this file.") from None
     if result.returncode != 0:
         raise FormatError(f"The Argdown parser failed: {result.stderr.strip()[:300]}")
-    return json.loads(result.stdout)
+    model = json.loads(result.stdout)
+    model["warnings"] = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    return model
 
 
 def parse(raw: bytes) -> ImportPlan:
@@ -117,7 +119,11 @@ def parse(raw: bytes) -> ImportPlan:
         first = model["errors"][0]
         raise FormatError(f"Line {first.get('line')}, column {first.get('column')}: {first['message']}")
     if not model["statements"] and not model["arguments"]:
-        raise FormatError("The file holds no statements or arguments: nothing to import.")
+        detail = f" ({model['warnings'][0]})" if model["warnings"] else ""
+        raise FormatError(
+            "Nothing could be read from this file: check that it is Argdown and that its front matter and "
+            f"{{data}} blocks are valid YAML{detail}."
+        )
     front = model.get("frontMatter") or {}
     plan = ImportPlan(
         title=str(front.get("title") or "Imported Argdown map"), question=str(front.get("question") or "")

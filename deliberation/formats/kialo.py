@@ -121,6 +121,10 @@ def parse(raw: bytes) -> ImportPlan:
             raise FormatError(f"Line {number}: “-> See {target}” points to no claim in the file.")
         if parent == QUESTION:
             plan.lossy.append(f"Line {number}: a second answer link to the thesis was left out.")
+        elif target.count(".") == 2:  # "1.3." sits right under the thesis
+            plan.lossy.append(
+                f"Line {number}: {target} is a position here, which only answers the thesis; the link was left out."
+            )
         else:
             plan.relations.append(PlanRelation(known[target], parent, "supports" if stance == "Pro" else "opposes"))
     return plan
