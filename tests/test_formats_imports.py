@@ -162,3 +162,16 @@ def test_an_oversized_file_is_refused_with_its_size(moderator_user, settings):
 def test_export_only_formats_refuse_import(moderator_user):
     with pytest.raises(FormatError, match="can be exported but not imported"):
         import_file(b"digraph {}", "dot", moderator_user)
+
+
+def test_a_source_address_that_is_not_a_web_link_is_left_out_and_said(moderator_user):
+    plan = {
+        **NATIVE,
+        "statements": [
+            NATIVE["statements"][0],
+            {"ref": "S3", "kind": "evidence", "text": "E", "source": {"citation": "Doe", "url": "javascript:alert(1)"}},
+        ],
+    }
+    workshop, summary = import_file(json.dumps(plan).encode(), "json", moderator_user)
+    assert workshop.statements.get(kind="evidence").source_url == ""
+    assert any("not a web link" in note for note in summary["lossy"])

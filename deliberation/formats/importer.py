@@ -79,6 +79,11 @@ def import_plan(plan: ImportPlan, owner) -> tuple[Workshop, dict]:
 
     titles, rows = {root.title}, []
     for item in plan.statements:
+        if item.source_url and not item.source_url.lower().startswith(("http://", "https://")):
+            plan.lossy.append(
+                f"{item.ref}: the source address {clip(item.source_url, 40)!r} is not a web link and was left out."
+            )
+            item.source_url = ""
         title = _unique(item.title or item.text, titles)
         rows.append(
             Statement(
