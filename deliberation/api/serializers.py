@@ -156,6 +156,10 @@ class SeatSerializer(ParticipantSerializer):
 
 class StatementSerializer(serializers.ModelSerializer):
     author_name = serializers.SerializerMethodField()
+    source_url = serializers.CharField(read_only=True, help_text="A link or DOI URL; empty when none.")
+    source_kind = serializers.CharField(
+        read_only=True, help_text="Evidence only: study, statistic, report, expert, news or anecdote; else empty."
+    )
 
     class Meta:
         model = Statement
@@ -284,6 +288,8 @@ class AnnotationCreateSerializer(serializers.Serializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(read_only=True, help_text="Where the text comes from; empty when unknown.")
+
     class Meta:
         model = SourceDocument
         fields = ("id", "title", "citation", "url", "text", "created_at")

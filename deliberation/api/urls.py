@@ -9,7 +9,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from deliberation.domain import NotFound
 
 from . import pages
-from .views import moderation, participation, statements, tokens, workshops
+from .views import data, moderation, participation, statements, tokens, workshops
 
 
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
@@ -43,6 +43,10 @@ v1 = [
     path(W + "documents/", participation.DocumentList.as_view(), name="documents"),
     path(W + "documents/<int:document_id>/", participation.DocumentDetail.as_view(), name="document"),
     path(W + "events/", participation.EventList.as_view(), name="events"),
+    path(W + "results/", data.Results.as_view(), name="results"),
+    path("formats/", data.FormatList.as_view(), name="formats"),
+    path(W + "exports/<str:format_key>/", data.Export.as_view(), name="export"),
+    path("imports/<str:format_key>/", data.Import.as_view(), name="import"),
     # Moderation
     path(W + "phase/", moderation.SetPhase.as_view(), name="phase"),
     path(W + "focus/", moderation.SetFocus.as_view(), name="focus"),

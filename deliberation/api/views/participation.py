@@ -4,6 +4,7 @@ from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
 from rest_framework.response import Response
 
 from deliberation import domain
@@ -28,7 +29,7 @@ def vote_target(workshop, seat, values) -> dict:
     return target
 
 
-class VoteList(GenericAPIView):
+class VoteList(ListModelMixin, GenericAPIView):
     serializer_class = s.VoteSerializer
     pagination_class = IdPagination
     queryset = Vote.objects.none()
@@ -87,7 +88,7 @@ def visible_annotations(workshop, seat):
     )
 
 
-class AnnotationList(GenericAPIView):
+class AnnotationList(ListModelMixin, GenericAPIView):
     serializer_class = s.AnnotationSerializer
     pagination_class = IdPagination
     queryset = Annotation.objects.none()
@@ -155,7 +156,7 @@ class AnnotationDetail(GenericAPIView):
         return Response(s.AnnotationSerializer(annotation).data)
 
 
-class DocumentList(GenericAPIView):
+class DocumentList(ListModelMixin, GenericAPIView):
     serializer_class = s.DocumentSerializer
     pagination_class = IdPagination
     queryset = SourceDocument.objects.none()

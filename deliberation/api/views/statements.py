@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
 from rest_framework.response import Response
 
 from deliberation import domain
@@ -32,7 +33,7 @@ def visible_relations(workshop, seat):
     return Relation.objects.in_workshop(workshop).filter(source__in=ids, target__in=ids)
 
 
-class StatementList(GenericAPIView):
+class StatementList(ListModelMixin, GenericAPIView):
     serializer_class = s.StatementSerializer
     pagination_class = IdPagination
     queryset = Statement.objects.none()
@@ -111,7 +112,7 @@ class StatementWithdraw(GenericAPIView):
         return Response(s.StatementSerializer(statement).data)
 
 
-class RelationList(GenericAPIView):
+class RelationList(ListModelMixin, GenericAPIView):
     serializer_class = s.RelationSerializer
     pagination_class = IdPagination
     queryset = Relation.objects.none()

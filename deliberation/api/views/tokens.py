@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
 from rest_framework.response import Response
 
 from deliberation.models import ApiToken
@@ -14,7 +15,7 @@ from ..tokens import create_token, revoke_token
 TAG = ["tokens"]
 
 
-class TokenList(GenericAPIView):
+class TokenList(ListModelMixin, GenericAPIView):
     serializer_class = s.ApiTokenSerializer
     pagination_class = IdPagination
     queryset = ApiToken.objects.none()

@@ -4,6 +4,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
 from rest_framework.response import Response
 
 from deliberation import domain
@@ -21,7 +22,7 @@ def workshop_data(request, workshop, seat) -> dict:
     return s.WorkshopSerializer(workshop, context={"request": request, "seat": seat}).data
 
 
-class WorkshopList(GenericAPIView):
+class WorkshopList(ListModelMixin, GenericAPIView):
     serializer_class = s.WorkshopSerializer
     pagination_class = IdPagination
     queryset = Workshop.objects.none()
@@ -112,7 +113,7 @@ class Join(GenericAPIView):
         return Response(s.SeatSerializer(participant).data, status=status.HTTP_201_CREATED)
 
 
-class ParticipantList(GenericAPIView):
+class ParticipantList(ListModelMixin, GenericAPIView):
     serializer_class = s.ParticipantSerializer
     pagination_class = IdPagination
     queryset = Participant.objects.none()
