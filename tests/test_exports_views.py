@@ -180,7 +180,7 @@ def upload(name: str, content: bytes | None = None) -> SimpleUploadedFile:
     [
         ("aif", "science-diplomacy.aif.json", 4, 4),
         ("argdown", "science-diplomacy.argdown", 9, 9),
-        ("kialo", "science-diplomacy.kialo.txt", 6, 7),
+        ("kialo", "science-diplomacy.kialo.txt", 5, 5),
     ],
 )
 def test_it_imports_the_example_files_into_a_new_workshop(mod_client, moderator_user, key, name, statements, relations):
