@@ -5,6 +5,7 @@ event it missed, from the Event table, then the live ones: no gaps, no duplicate
 """
 
 import asyncio
+import os
 
 from asgiref.sync import sync_to_async
 from django.db import connection
@@ -18,7 +19,7 @@ from deliberation.views.seats import current_participant
 from .hub import Hub, Subscription
 from .messages import HEARTBEAT, sse_unnumbered
 
-HEARTBEAT_SECONDS = 15
+HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "15"))  # proxies drop silent streams
 RETRY_MILLISECONDS = 1000
 
 
