@@ -54,7 +54,7 @@ def annotate(
         text = (text or "").strip()[: workshop.max_text_length]
     elif kind == Kind.TAG:
         text = "".join((text or "").split()).lstrip("#").lower()
-        if not text or len(text) > TAG_LENGTH:
+        if not text or len(text) > TAG_LENGTH or not text.isprintable():
             raise InvalidInput(_("A tag is one word of at most %(n)d characters.") % {"n": TAG_LENGTH}, field="text")
     else:
         what = _("The reason") if kind == Kind.FLAG else _("The comment")
