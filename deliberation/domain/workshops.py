@@ -122,6 +122,8 @@ def join_workshop(workshop: Workshop, display_name: str = "", anonymous: bool = 
         raise InvalidInput(_("Choose a display name."), field="display_name")
     if len(display_name) > 40:
         raise InvalidInput(_("A display name can be at most 40 characters."), field="display_name")
+    if not display_name.isprintable():
+        raise InvalidInput(_("A display name cannot contain control characters."), field="display_name")
     if Participant.objects.filter(workshop=workshop, display_name__iexact=display_name).exists():
         raise Conflict(
             _("Someone here is already called “%(name)s”. Pick another name.") % {"name": display_name},
