@@ -3,6 +3,7 @@ many people voting at once, two devices editing one statement, an app process ki
 
 import asyncio
 import random
+import time
 from collections import Counter
 
 import httpx
@@ -161,9 +162,10 @@ def test_it_lets_exactly_one_of_two_concurrent_edits_win_and_tells_the_other(roo
 
 def test_it_loses_no_acknowledged_vote_when_an_app_process_is_killed_mid_load(room):
     """Two app processes behind a (simulated) balancer; one gets SIGKILL while 60 people vote.
-    A client whose request is cut retries on the other process, as a balancer would send it."""
+    A client whose request is cut retries on the other process, as a balancer would send it, and a
+    follower of the live stream reconnects there with Last-Event-ID."""
     workshop, _author, statements, voters = room
-    voters = voters[:60]
+    extra_follower, voters = voters[60], voters[:60]
     acknowledged: list[tuple[int, int, int]] = []  # (participant, statement, value) that got a 2xx
     statuses: list[int] = []
     cut = Counter()
@@ -187,9 +189,33 @@ def test_it_loses_no_acknowledged_vote_when_an_app_process_is_killed_mid_load(ro
                 acknowledged.append((participant.pk, statement.pk, value))
             await asyncio.sleep(rng.uniform(0.05, 0.3))
 
+    received: list[int] = []  # SSE ids a follower of the live stream got, across its reconnect
+    start_id = Event.objects.filter(workshop=workshop).order_by("-id").values_list("id", flat=True).first()
+
+    async def follower(clients):
+        """Follows the stream on the first process; when that dies, reconnects to the other one with
+        Last-Event-ID, as a browser's EventSource does."""
+        which, last = 0, start_id
+        while True:
+            try:
+                headers = {"Last-Event-ID": str(last), "Accept": "text/event-stream"}
+                async with clients[which].stream("GET", f"/w/{workshop.slug}/events", headers=headers) as stream:
+                    assert stream.status_code == 200
+                    async for line in stream.aiter_lines():
+                        if line.startswith("id: "):
+                            last = int(line[4:])
+                            received.append(last)
+            except (httpx.TransportError, httpx.RemoteProtocolError):
+                which = 1
+
+    def final_event_id():
+        return Event.objects.filter(workshop=workshop).order_by("-id").values_list("id", flat=True).first()
+
     async def run(servers):
         devices = [await seat_all(server.url, voters) for server in servers]
+        watcher = [await seated_client(server.url, extra_follower) for server in servers]
         try:
+            following = asyncio.create_task(follower(watcher))
             tasks = [
                 asyncio.create_task(voter(participant, [devices[0][n], devices[1][n]], random.Random(n)))
                 for n, participant in enumerate(voters)
@@ -197,8 +223,12 @@ def test_it_loses_no_acknowledged_vote_when_an_app_process_is_killed_mid_load(ro
             await asyncio.sleep(1.5)
             servers[0].kill()
             await asyncio.gather(*tasks)
+            final, deadline = await asyncio.to_thread(final_event_id), time.monotonic() + 20
+            while (not received or received[-1] < final) and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            following.cancel()
         finally:
-            await asyncio.gather(*(client.aclose() for clients in devices for client in clients))
+            await asyncio.gather(*(client.aclose() for clients in [*devices, watcher] for client in clients))
 
     victim, survivor = AppServer(), AppServer()
     with victim, survivor:
@@ -222,3 +252,6 @@ def test_it_loses_no_acknowledged_vote_when_an_app_process_is_killed_mid_load(ro
     acknowledged_per_target = Counter((p, s) for p, s, _v in acknowledged)
     for target, count in acknowledged_per_target.items():
         assert events[target] >= count  # every acknowledged vote has its event; a retried one may have two
+    # The follower saw every event exactly once and in order, across the kill and its reconnect.
+    logged = list(Event.objects.filter(workshop=workshop, id__gt=start_id).order_by("id").values_list("id", flat=True))
+    assert received == logged
