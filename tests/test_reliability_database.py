@@ -116,6 +116,18 @@ def cluster():
         own.destroy()
 
 
+def event_ids(database_url: str, slug: str) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://")) as db:
+        rows = db.execute(
+            "SELECT e.id FROM deliberation_event e JOIN deliberation_workshop w ON w.id = e.workshop_id"
+            " WHERE w.slug = %s ORDER BY e.id",
+            [slug],
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 async def _eventually(request, deadline_seconds: float = 20):
     """Retry `request` until it answers 200 or the deadline passes; return (response, failures)."""
     failures = []
@@ -145,6 +157,24 @@ def test_it_recovers_by_itself_when_postgresql_restarts_mid_session(cluster):
             )
             assert (await client.get(f"/resume/{token}")).status_code == 302
             clients.append(client)
+        received: list[int] = []
+
+        async def follow():
+            """The live stream, reconnecting with Last-Event-ID whenever it drops, as a browser does."""
+            last = 0
+            while True:
+                try:
+                    headers = {"Last-Event-ID": str(last)}
+                    async with clients[4].stream("GET", f"/w/{room['slug']}/events", headers=headers) as stream:
+                        async for line in stream.aiter_lines():
+                            if line.startswith("id: "):
+                                last = int(line[4:])
+                                received.append(last)
+                except (httpx.TransportError, httpx.RemoteProtocolError):
+                    pass
+                await asyncio.sleep(1)
+
+        following = asyncio.create_task(follow())
         try:
             for client in clients[:3]:  # votes before the restart
                 response = await client.post(vote_url, data={"kind": "agreement", "value": "2"})
@@ -167,8 +197,15 @@ def test_it_recovers_by_itself_when_postgresql_restarts_mid_session(cluster):
             # and nothing is failing any more: ten reads in a row all succeed
             statuses = [(await clients[1].get(f"/w/{room['slug']}/")).status_code for _ in range(10)]
             assert statuses == [200] * 10
+            # The stream resumes too: every event of the workshop arrives once, in order.
+            logged = await asyncio.to_thread(event_ids, cluster.url, room["slug"])
+            deadline = time.monotonic() + 20
+            while received != logged and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            assert received == logged
             return shown_tally(tally.text)
         finally:
+            following.cancel()
             for client in clients:
                 await client.aclose()
 
