@@ -338,3 +338,24 @@ def test_it_refuses_a_bad_since(workshop, alice):
 @pytest.mark.parametrize("path", ["statements/", "relations/", "votes/", "annotations/", "documents/", "events/"])
 def test_it_asks_anonymous_readers_to_authenticate(workshop, path):
     assert_error(APIClient().get(url(workshop, path)), 401, "not_authenticated")
+
+
+@pytest.mark.parametrize("path", ["statements/", "relations/", "annotations/", "events/", "participants/"])
+def test_it_reads_lists_in_a_constant_number_of_queries(workshop, alice, bob, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_participant(alice)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url(workshop, path)).status_code == 200
+        return len(queries)
+
+    small = count()
+    root = workshop.root()
+    for n in range(15):
+        statement = add_statement(bob if n % 2 else alice, root, Statement.Kind.POSITION, f"Position {n}.")
+        annotate(alice, "comment", f"Comment {n}.", statement=statement)
+        join_workshop(workshop, f"Guest {n}")
+    assert count() == small
