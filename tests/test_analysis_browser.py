@@ -65,3 +65,29 @@ def test_the_results_follow_the_room_live(transactional_db, make_workshop, page)
         )
         shared_bar = page.locator("#results-distributions li.distribution").first
         assert shared_bar.locator("rect.v-2").count() == 1  # the new "strongly disagree"
+
+
+def test_the_map_can_be_coloured_by_controversy_and_by_group(workshop, live_server_url, page):
+    people, shared, split = build_two_camp_workshop(workshop)
+    page.goto(f"{live_server_url}/resume/{people['one'][0].resume_token}")
+    page.goto(f"{live_server_url}/w/{workshop.slug}/")
+
+    page.select_option("#map-colour", "controversy")
+
+    contested = page.locator(f'#outline [data-statement-id="{split[1].pk}"]').first
+    page.wait_for_function(
+        f"() => document.querySelector('#outline [data-statement-id=\"{split[1].pk}\"]')"
+        ".getAttribute('data-controversy') === 'contested'"
+    )
+    tint = contested.locator(".node-line").first.evaluate("line => getComputedStyle(line).backgroundColor")
+    assert tint == "rgb(251, 217, 196)"
+    assert page.locator('[data-legend="controversy"]').is_visible()
+
+    page.select_option("#map-colour", "group")
+    page.wait_for_function("() => document.body.classList.contains('colour-by-group')")
+    shared_node = page.locator(f'#outline [data-statement-id="{shared.pk}"]').first
+    assert shared_node.get_attribute("data-group") == "all"
+    assert contested.get_attribute("data-group-name") == "group A"
+
+    page.reload()  # the choice is remembered for this page
+    page.wait_for_function("() => document.body.classList.contains('colour-by-group')")

@@ -1,4 +1,5 @@
-"""Screenshots of the demo's results page: each figure on a desktop (1280 wide) and the page on a phone.
+"""Screenshots of the demo's results page: each figure on a desktop (1280 wide) and the page on a
+phone; and the map coloured by opinion group.
 
     rm -f /tmp/shots.sqlite3
     export DEBUG=1 DATABASE_URL=sqlite:////tmp/shots.sqlite3
@@ -48,6 +49,11 @@ def capture(base: str, join_code: str) -> None:
             page.locator(f"#detail form.agreement .agree-{value}").click()
             page.wait_for_selector(f"#detail form.agreement .agree-{value}[aria-pressed=true]")
         page.wait_for_timeout(3500)  # the results are recomputed at most every few seconds
+        page.goto(workshop_url)
+        page.select_option("#map-colour", "group")
+        page.wait_for_function("() => document.body.classList.contains('colour-by-group')")
+        page.screenshot(path=HERE / "map-coloured-by-group-desktop.png")
+        page.select_option("#map-colour", "")
         page.goto(workshop_url + "results/")
         page.wait_for_selector("#results")
         page.screenshot(path=HERE / "results-desktop.png")
