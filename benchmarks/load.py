@@ -23,6 +23,7 @@ import os
 import random
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -288,12 +289,18 @@ def main() -> None:
     workshop, rows = prepare(args.statements)
     statement_ids = [row.pk for row in rows]
     port = int(os.environ.get("PORT", "0")) or _free_port()
+    # collectstatic writes staticfiles/; in a development checkout, WhiteNoise would then serve those
+    # copies instead of the files being edited, so a folder this run creates is removed afterwards.
+    collected = ROOT / "staticfiles"
+    collected_before = collected.exists()
     server = start_server(port, args.workers, database_url)
     try:
         result = asyncio.run(run(args, workshop, statement_ids, f"http://127.0.0.1:{port}"))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        if not collected_before:
+            shutil.rmtree(collected, ignore_errors=True)
     truth = ground_truth(statement_ids)
 
     room, capacity = result["room"], result["capacity"]
