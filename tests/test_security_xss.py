@@ -228,3 +228,57 @@ def test_it_runs_nothing_from_the_payloads_in_a_real_browser(hostile, live_serve
         page.wait_for_timeout(300)  # scripts deferred to after load get their turn
     assert page.locator("body").inner_text()  # the pages did render
     assert dialogs == []
+
+
+def test_it_keeps_the_html_report_and_svg_export_inert(hostile):
+    from deliberation.formats import export_workshop
+
+    workshop, *_ = hostile
+    report = export_workshop(workshop, "report").decode()
+    assert_inert(report, "HTML report")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report
+    assert "<script" not in report.lower()  # a downloaded report runs no code at all
+    svg = export_workshop(workshop, "svg").decode()
+    assert_inert(svg, "SVG export")
+    assert "<script" not in svg.lower() and "<foreignobject" not in svg.lower()
+
+
+def test_it_neutralises_formulas_in_every_csv_of_the_export(hostile):
+    import zipfile
+
+    from deliberation.formats import export_workshop
+
+    workshop, *_ = hostile
+    bundle = zipfile.ZipFile(io.BytesIO(export_workshop(workshop, "csv")))
+    seen_formula_text = False
+    for name in bundle.namelist():
+        if not name.endswith(".csv"):
+            continue
+        rows = list(csv.reader(io.StringIO(bundle.read(name).decode("utf-8-sig"))))
+        for row in rows[1:]:
+            for cell in row:
+                seen_formula_text |= "HYPERLINK" in cell
+                assert not (cell[:1] in FORMULA_START and not _plain_number(cell)), (name, cell)
+    assert seen_formula_text
+
+
+def _plain_number(cell: str) -> bool:
+    """Negative numbers the export writes itself (vote values such as -2) are data, not formulas."""
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def test_it_keeps_payloads_inside_argdown_text(hostile):
+    """Argdown is plain text: a payload must not start a new statement or relation of its own."""
+    from deliberation.formats import export_workshop
+
+    workshop, *_ = hostile
+    argdown = export_workshop(workshop, "argdown").decode()
+    lines = [line.lstrip() for line in argdown.splitlines()]
+    for payload in PAYLOADS:
+        assert any(payload in line for line in lines), payload  # exported, as text
+        starting = [line for line in lines if line.startswith(payload)]
+        assert starting == [], starting  # but never at the start of a line, where syntax lives
