@@ -5,7 +5,6 @@ status code, the documented content type and a body of the documented shape."""
 
 import subprocess
 import sys
-import time
 
 import hypothesis
 import pytest
@@ -25,7 +24,7 @@ from deliberation.models import Relation, SourceDocument, Statement
 from tests.servers import ROOT, uvicorn_server
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = 12
+EXAMPLES = 6
 SEED = 20261128
 
 
@@ -95,16 +94,12 @@ def _fuzz(schema, base_url: str, headers: dict, ids: dict) -> list[str]:
                 statuses[response.status_code // 100] = statuses.get(response.status_code // 100, 0) + 1
                 case.validate_response(response, checks=CHECKS)
 
-            started = time.monotonic()
             try:
                 run()
             except Exception as error:  # collect them all, then fail with every operation named
                 failures.append(f"{operation.method.upper()} {operation.path} ({mode.value}): {error}")
-            print(
-                f"{operation.method.upper()} {operation.path} {mode.value} {time.monotonic() - started:.1f}s",
-                flush=True,
-            )
-    print(statuses)
+    # The credentials work: a fair share of the generated requests gets through to the domain.
+    assert statuses.get(2, 0) >= 10, statuses
     return failures
 
 

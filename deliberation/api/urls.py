@@ -78,7 +78,11 @@ v1 = [
 urlpatterns = [
     path("v1/", include((v1, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api_schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="api/swagger_ui.html"),
+        name="api_docs",
+    ),
     path("tokens/", pages.tokens_page, name="api_tokens"),
     path("tokens/<int:token_id>/revoke", pages.revoke, name="api_token_revoke"),
 ]
