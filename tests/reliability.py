@@ -4,6 +4,7 @@ The servers here are plain uvicorn processes (optionally with several workers) t
 start, SIGKILL and restart themselves; `tests.servers.uvicorn_server` stays the simple one.
 """
 
+import asyncio
 import os
 import pathlib
 import re
@@ -13,12 +14,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
 from tests.servers import ROOT, free_port, test_database_url
 
 TALLY = re.compile(r"▲ (\d+).*?▼ (\d+)", re.S)
+
+
+def run_async(coroutine):
+    """Run a coroutine on a loop of its own, in a thread of its own, and return its result.
+
+    Once a browser test has run, Playwright's sync API keeps an event loop on the main thread for
+    the rest of the session, and `asyncio.run` refuses to start beside it."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class AppServer:

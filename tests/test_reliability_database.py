@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.reliability import AppServer, csrf_cookie_and_header, shown_tally
+from tests.reliability import AppServer, csrf_cookie_and_header, run_async, shown_tally
 from tests.servers import ROOT, free_port
 
 PG_BIN = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))[-1]).parent
@@ -210,4 +210,4 @@ def test_it_recovers_by_itself_when_postgresql_restarts_mid_session(cluster):
                 await client.aclose()
 
     with AppServer(database_url=cluster.url) as server:
-        assert asyncio.run(session(server.url)) == (0, 5)
+        assert run_async(session(server.url)) == (0, 5)

@@ -11,7 +11,7 @@ import pytest
 
 from deliberation.domain import add_statement, join_workshop
 from deliberation.models import Event, Statement, Vote
-from tests.reliability import AppServer, seated_client, shown_tally
+from tests.reliability import AppServer, run_async, seated_client, shown_tally
 
 VOTERS = 200
 ROUNDS = 3
@@ -101,7 +101,7 @@ def test_it_keeps_tallies_exact_when_200_people_vote_change_and_retract_at_once(
 
     with AppServer(workers=2) as server:
         try:
-            shown = asyncio.run(run(server.url))
+            shown = run_async(run(server.url))
         except AssertionError:
             print(server.output()[-5000:])
             raise
@@ -143,7 +143,7 @@ def test_it_lets_exactly_one_of_two_concurrent_edits_win_and_tells_the_other(roo
         return outcomes
 
     with AppServer(workers=2) as server:
-        outcomes = asyncio.run(run(server.url))
+        outcomes = run_async(run(server.url))
         assert "Traceback" not in server.output(), server.output()[-3000:]
 
     for _version, texts, responses in outcomes:
@@ -232,7 +232,7 @@ def test_it_loses_no_acknowledged_vote_when_an_app_process_is_killed_mid_load(ro
 
     victim, survivor = AppServer(), AppServer()
     with victim, survivor:
-        asyncio.run(run([victim, survivor]))
+        run_async(run([victim, survivor]))
         assert cut[0] > 0, "the kill landed after the load: nothing was cut"
         victim.start()  # the killed process comes back and serves again
         assert httpx.get(victim.url + "/healthz").status_code == 200
