@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from deliberation.domain import (
@@ -19,6 +20,7 @@ from deliberation.domain import (
 )
 from deliberation.domain import merge as merge_module
 from deliberation.models import Annotation, Event, Relation, Statement, Vote
+from deliberation.views.seats import SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 Status = Statement.Status
@@ -197,3 +199,15 @@ def test_it_rolls_everything_back_when_a_step_fails(workshop, mod, position, twi
     assert Relation.objects.filter(source=child, target=twin).exists()
     assert Statement.objects.get(pk=twin.pk).status == Status.VISIBLE
     assert not Event.objects.filter(verb="statement.merged").exists()
+
+
+def test_a_link_to_the_merged_duplicate_leads_to_the_survivor(workshop, mod, position, twin, alice):
+    merge_statements(mod, twin, position, reason="same")
+    client = Client()
+    session = client.session
+    session[SESSION_KEY] = {str(alice.workshop_id): alice.resume_token}
+    session.save()
+    response = client.get(f"/w/{workshop.slug}/s/{twin.pk}/", follow=True)
+    assert response.redirect_chain == [(f"/w/{workshop.slug}/s/{position.pk}/", 302)]
+    assert "We should cooperate openly." in response.content.decode()
+    assert client.get(f"/w/{workshop.slug}/s/999999/").status_code == 404

@@ -1,7 +1,7 @@
 """The workshop page and the fragments it is made of. Each swappable region has a GET URL of its
 own, so live updates can re-fetch exactly that region (see the list atop workshop.html)."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -146,7 +146,19 @@ def statement_page(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
     workshop, participant = seat(request, slug)
     if participant is None:
         return join_redirect(workshop)
-    statement = statement_in(workshop, participant, statement_id)
+    try:
+        statement = statement_in(workshop, participant, statement_id)
+    except Http404:
+        # A link to a statement merged into another keeps working: it leads to the one that stayed.
+        survivor = (
+            Statement.objects.in_workshop(workshop)
+            .filter(pk=statement_id, status=Statement.Status.MERGED, merged_into__isnull=False)
+            .values_list("merged_into_id", flat=True)
+            .first()
+        )
+        if survivor is None:
+            raise
+        return redirect("statement", slug=workshop.slug, statement_id=survivor)
     return render_statement(request, workshop, participant, statement)
 
 

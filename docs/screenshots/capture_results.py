@@ -1,8 +1,8 @@
 """Screenshots of the demo's results page: each figure on a desktop (1280 wide) and the page on a
 phone; and the map coloured by opinion group.
 
-    rm -f /tmp/shots.sqlite3
-    export DEBUG=1 DATABASE_URL=sqlite:////tmp/shots.sqlite3
+    rm -f shots.sqlite3
+    export DEBUG=1 DATABASE_URL=sqlite:///$PWD/shots.sqlite3
     .venv/bin/python manage.py migrate && .venv/bin/python manage.py load_demo
     .venv/bin/python -m uvicorn deliberation.asgi:application --port 8765 &
     .venv/bin/python docs/screenshots/capture_results.py http://127.0.0.1:8765 <join code>
@@ -11,6 +11,7 @@ The visitor joins with the code and votes on ten statements through the map firs
 can place them on the opinion map and answer "where do I stand?".
 """
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 VOTES = [2, 2, -1, 1, 2, -2, 1, 2, -1, 2]
 SECTIONS = {
     "summary": "#results-summary",
