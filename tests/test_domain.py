@@ -140,6 +140,13 @@ class TestAddStatement:
         )
         assert evidence.source_citation == "Doe 2020"
 
+    @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<b>x</b>", "ftp://example.org/a", "nope"])
+    def test_it_refuses_source_links_that_are_not_web_addresses(self, position, bob, url):
+        before = Statement.objects.count()
+        with pytest.raises(InvalidInput, match="http:// or https://"):
+            add_statement(bob, position, Kind.EVIDENCE, "A study.", relation="supports", source_url=url)
+        assert Statement.objects.count() == before
+
     def test_it_makes_positions_answer_the_question(self, workshop, position, bob):
         with pytest.raises(InvalidInput, match="answers the workshop's question"):
             add_statement(bob, position, Kind.POSITION, "Nested position", relation="supports")

@@ -1,5 +1,7 @@
 """Who may do what in which phase. Every write checks here; pages and API share the answer."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from deliberation.models import Participant, Phase, Role, Statement, Workshop
@@ -59,3 +61,19 @@ def require_same_workshop(workshop: Workshop, *statements: Statement) -> None:
     for statement in statements:
         if statement.workshop_id != workshop.pk:
             raise InvalidInput(_("That statement belongs to another workshop."))
+
+
+def clean_source_url(url: str) -> str:
+    """A source link people can follow safely: http or https only, never javascript: or data:."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise InvalidInput(
+            _("A source link must be a web address starting with http:// or https://."), field="source_url"
+        ) from None
+    if len(url) > Statement._meta.get_field("source_url").max_length:
+        raise InvalidInput(_("That source link is too long."), field="source_url")
+    return url

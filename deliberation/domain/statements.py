@@ -8,7 +8,7 @@ from deliberation.models import TITLE_LENGTH, Participant, Phase, Relation, Stat
 
 from .errors import Conflict, InvalidInput, NotAllowed, PhaseError
 from .events import record
-from .rules import clean_text, require_contributor, require_phase, require_same_workshop
+from .rules import clean_source_url, clean_text, require_contributor, require_phase, require_same_workshop
 
 Kind = Statement.Kind
 Status = Statement.Status
@@ -49,6 +49,8 @@ def add_statement(
         raise InvalidInput(
             _("Evidence needs a source: a citation, a link or a source document."), field="source_citation"
         )
+    if source.get("source_url"):
+        source["source_url"] = clean_source_url(source["source_url"])
     if source.get("source_document") and source["source_document"].workshop_id != workshop.pk:
         raise InvalidInput(_("That source document belongs to another workshop."), field="source_document")
     pending = workshop.premoderation and not actor.is_moderator
