@@ -100,3 +100,14 @@ def test_it_signs_in_normally_below_the_limit(client, moderator_user, tight):
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(moderator_user.pk)
     assert client.get("/accounts/login/").status_code == 200
+
+
+def test_the_admin_sign_in_goes_through_the_limited_form(client, moderator_user, tight):
+    response = client.post("/admin/login/?next=/admin/", {"username": "mod", "password": "wrong"})
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    # the admin's pages send visitors there too, and the counted form guards them
+    assert client.get("/admin/").url.startswith("/admin/login/")
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "mod", "password": "wrong"})
+    assert client.post("/accounts/login/", {"username": "mod", "password": "a-long-test-password"}).status_code == 429

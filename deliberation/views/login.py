@@ -2,11 +2,13 @@
 and per username on the shared rate limiter; past the limit the form answers 429 and says why."""
 
 from contextlib import suppress
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -45,3 +47,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             with suppress(RateLimited):  # counted; the next attempt is the one refused
                 check_rate(key, limit, window)
     return response
+
+
+@never_cache
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's own sign-in form has no brake on guessing: send it to the one that does."""
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
