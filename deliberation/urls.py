@@ -97,3 +97,5 @@ urlpatterns = [
     path("admin/login/", login.admin_login),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "deliberation.views.errors.server_error_or_busy"
