@@ -56,7 +56,7 @@ def test_the_results_follow_the_room_live(transactional_db, make_workshop, page)
         page.goto(f"{url}/w/{workshop.slug}/results/")
         page.wait_for_selector("#live-stream", state="attached")
         first = int(page.get_attribute("#results", "data-event-id"))
-        page.wait_for_timeout(1000)  # let the event stream connect
+        page.wait_for_function("() => !!document.getElementById('live-stream')._htmx?.sse?.status")  # connected
 
         cast_vote(people["two"][1], Vote.Kind.AGREEMENT, -2, statement=shared)
 

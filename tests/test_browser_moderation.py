@@ -3,6 +3,7 @@ queue's keyboard shortcut), switches to the vote phase and puts a statement in f
 participant's page reflects each step by itself, through live updates, without a reload."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from deliberation.domain import add_statement, moderator_seat
 from deliberation.models import Phase, Statement, Workshop
@@ -26,10 +27,21 @@ def sign_in(page, live_server_url, next_path):
     page.wait_for_url(f"**{next_path.split('?')[0]}*")
 
 
+STREAM_STATE = """() => {
+  const stream = document.getElementById('live-stream');
+  const connection = stream && stream._htmx && stream._htmx.sse;
+  return {visibility: document.visibilityState, connected: !!connection,
+          status: connection ? connection.status : null, lastEventId: connection ? connection.lastEventId : null};
+}"""
+
+
 def reflects(page, script: str, timeout: int = 6000) -> None:
-    """Wait for `script` (a JS expression) to hold on the participant's page, which must update by
-    itself through the live event stream: no reload."""
-    page.wait_for_function(script, timeout=timeout)
+    """Wait for `script` (a JS expression) to hold on the page, which must update by itself through
+    the live event stream: no reload. On a timeout, say what state the page's stream was in."""
+    try:
+        page.wait_for_function(script, timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"the page did not follow: {script}; its stream: {page.evaluate(STREAM_STATE)}") from None
 
 
 def test_a_moderator_hides_switches_phase_and_focuses_while_a_participant_watches(
@@ -111,7 +123,11 @@ def test_the_projector_shows_code_qr_focus_and_timer(workshop, moderator_user, l
         # The projector follows the moderator: a new focus shows up on the next refresh.
         other = add_statement(mod, workshop.root(), Statement.Kind.POSITION, "Keep sensitive results national")
         domain.focus_statement(mod, Workshop.objects.get(pk=workshop.pk), other)
-        screen.wait_for_selector(".projector-statement >> text=Keep sensitive results national", timeout=8000)
+        reflects(
+            screen,
+            "() => document.querySelector('.projector-statement').textContent.includes('Keep sensitive results national')",
+            timeout=8000,
+        )
     finally:
         context.close()
     assert not errors, f"JavaScript errors on the projector: {errors}"

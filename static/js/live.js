@@ -10,6 +10,11 @@
 (function () {
   "use strict";
 
+  // Stay connected while the page is in the background: a projector behind another window, or a
+  // phone whose participant glanced at notes, must show the room as it is when looked at again.
+  // Each message is small and the re-fetches below are coalesced, so a hidden page costs little.
+  if (window.htmx) window.htmx.config.sse = Object.assign({}, window.htmx.config.sse, { pauseOnBackground: false });
+
   var DELAYS = { map: 700, tally: 200, banner: 50, people: 400, annotations: 300, workshop: 300, presence: 300 };
   var pending = new Map();
 
