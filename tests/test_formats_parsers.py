@@ -112,3 +112,32 @@ def test_the_report_is_printable_html_with_the_outline(demo):
     assert html.startswith("<!doctype html>") and "<script" not in html
     assert demo.question.replace("'", "&#x27;") in html
     assert "Accepted across all groups" in html or "Opinion groups" in html
+
+
+def test_a_large_map_is_drawn_as_an_outline_in_columns(large, monkeypatch):
+    """Above the size Graphviz lays out quickly, the images come from our outline layout: every
+    statement is drawn once, at its own place, under its parent's indent, and the PNG stays bounded."""
+    from deliberation.formats import dot
+    from deliberation.formats.base import load_map_data
+
+    data = load_map_data(large, ExportOptions())
+    positions = dot.outline_positions(data)
+    assert set(positions) == set(data.argument_map.statements)
+    assert len(set(positions.values())) == len(positions)  # no two statements on one spot
+    columns = {x // dot.COLUMN_WIDTH for x, _y in positions.values()}
+    rows = {y for _x, y in positions.values()}
+    assert len(columns) > 5 and len(rows) > 5  # wrapped into a roughly square page, not one long strip
+    parent = {r.source_id: r.target_id for r in sorted(data.relations, key=lambda r: -r.pk)}
+    child, mother = next(
+        (c, p) for c, p in parent.items() if positions[c][0] // dot.COLUMN_WIDTH == positions[p][0] // dot.COLUMN_WIDTH
+    )
+    assert positions[child][0] > positions[mother][0] and positions[child][1] < positions[mother][1]  # indented, below
+
+    monkeypatch.setattr(dot, "LARGE", 100)  # the 1,000-statement map counts as large
+    svg = export_workshop(large, "svg").decode()
+    png = export_workshop(large, "png")
+    assert svg.count('class="node"') == large.statements.count()
+    assert svg.count('class="edge"') == large.relations.count()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert max(width, height) <= dot.PNG_MAX_PIXELS + 100

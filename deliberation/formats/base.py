@@ -1,11 +1,12 @@
 """What every format shares: export options, the loaded map data, and the import plan."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from deliberation.argument_map import ArgumentMap, load_argument_map
 from deliberation.models import Annotation, Participant, SourceDocument, Statement, Vote, Workshop
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_IMPORT_BYTES = 32 * 1024 * 1024  # a 10,000-statement map with its votes is about 15 MiB of JSON or AIF
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,6 @@ class MapData:
     argument_map: ArgumentMap
     options: ExportOptions
     participants: list[Participant]
-    votes: list[Vote]
-    annotations: list[Annotation]
     documents: list[SourceDocument]
     names: dict[int, str] = field(default_factory=dict)  # participant id -> shown name
     refs: dict[int, str] = field(default_factory=dict)  # statement id -> stable local reference
@@ -41,31 +40,39 @@ class MapData:
     def author(self, participant_id: int | None) -> str:
         return self.names.get(participant_id, "") if participant_id else ""
 
+    @cached_property
+    def votes(self) -> list[Vote]:
+        """The votes on what is exported; loaded only by the formats that write them (one query)."""
+        if not self.options.include_votes:
+            return []
+        statement_ids, relation_ids = set(self.argument_map.statements), {r.pk for r in self.relations}
+        return [
+            v
+            for v in Vote.objects.filter(workshop=self.workshop).order_by("id")
+            if v.statement_id in statement_ids or v.relation_id in relation_ids
+        ]
+
+    @cached_property
+    def annotations(self) -> list[Annotation]:
+        """The annotations on what is exported; loaded only by the formats that write them (one query)."""
+        statement_ids, relation_ids = set(self.argument_map.statements), {r.pk for r in self.relations}
+        return [
+            a
+            for a in Annotation.objects.filter(workshop=self.workshop).order_by("id")
+            if (self.options.include_hidden or not a.is_hidden)
+            and (a.statement_id in statement_ids or a.relation_id in relation_ids or a.document_id)
+        ]
+
 
 def load_map_data(workshop: Workshop, options: ExportOptions) -> MapData:
     argument_map = load_argument_map(workshop, include_hidden=options.include_hidden)
-    statement_ids = set(argument_map.statements)
-    relation_ids = {r.pk for r in argument_map.relations}
     participants = list(Participant.objects.filter(workshop=workshop).order_by("id"))
-    votes = []
-    if options.include_votes:
-        votes = [
-            v
-            for v in Vote.objects.filter(workshop=workshop).order_by("id")
-            if v.statement_id in statement_ids or v.relation_id in relation_ids
-        ]
-    annotations = [
-        a
-        for a in Annotation.objects.filter(workshop=workshop).order_by("id")
-        if (options.include_hidden or not a.is_hidden)
-        and (a.statement_id in statement_ids or a.relation_id in relation_ids or a.document_id)
-    ]
     documents = list(SourceDocument.objects.filter(workshop=workshop).order_by("id"))
     if options.anonymise:
         names = {p.pk: f"P{i}" for i, p in enumerate(participants, start=1)}
     else:
         names = {p.pk: p.display_name for p in participants}
-    data = MapData(workshop, argument_map, options, participants, votes, annotations, documents, names)
+    data = MapData(workshop, argument_map, options, participants, documents, names)
     data.refs = {s.pk: f"S{i}" for i, s in enumerate(data.statements, start=1)}
     return data
 

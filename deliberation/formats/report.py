@@ -5,6 +5,8 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from deliberation.models import Statement
+
 from .base import MapData
 
 KEY = "report"
@@ -15,8 +17,11 @@ EXTENSION = "html"
 
 def export(data: MapData) -> bytes:
     rows = list(data.argument_map.walk())
-    for row in rows:
+    kinds = dict(Statement.Kind.choices)
+    for row in rows:  # computed here once, not looked up by the template 10,000 times
         row.author_name = data.author(row.statement.author_id)
+        row.kind_label = kinds[row.statement.kind]
+        row.indent = min(row.depth, 6)
     context = {
         "workshop": data.workshop,
         "rows": rows,
