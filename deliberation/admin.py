@@ -1,6 +1,7 @@
 """Admin for every model, arranged for a moderator looking something up in a hurry."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     Annotation,
@@ -44,8 +45,13 @@ class ParticipantAdmin(admin.ModelAdmin):
     raw_id_fields = ("workshop", "user")
 
 
+# Links typed without a scheme are taken as https (Django 6's default, chosen now).
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Statement)
 class StatementAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ("title", "kind", "status", "workshop", "author", "is_locked", "version", "created_at")
     list_filter = ("kind", "status", "is_locked", "source_kind", "workshop")
     search_fields = ("title", "text", "source_citation", "author__display_name")
@@ -83,6 +89,7 @@ class AnnotationAdmin(admin.ModelAdmin):
 
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ("title", "workshop", "citation", "created_at")
     list_filter = ("workshop",)
     search_fields = ("title", "citation", "text")
