@@ -10,12 +10,33 @@ from deliberation.formats.argdown import MODULES, PARSER
 from deliberation.models import Relation, Statement, Vote
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+
+
+def _shared_folder() -> Path:
+    """The shared example files live beside the project, in `../shared`. A clone of a local checkout
+    (a newcomer's first try, a CI workspace) finds them beside the checkout it was cloned from;
+    the SHARED_DIR environment variable overrides both."""
+    if os.environ.get("SHARED_DIR"):
+        return Path(os.environ["SHARED_DIR"])
+    beside = ROOT.parent / "shared"
+    if beside.exists():
+        return beside
+    origin = subprocess.run(
+        ["git", "-C", str(ROOT), "remote", "get-url", "origin"], capture_output=True, text=True
+    ).stdout.strip()
+    if origin and Path(origin).is_dir():
+        return Path(origin).resolve().parent / "shared"
+    return beside
+
+
+SHARED = _shared_folder()
 
 
 def shared_file(*parts: str) -> Path:
     path = SHARED.joinpath(*parts)
-    assert path.exists(), f"{path} is missing: the format tests read the shared examples beside the project"
+    assert path.exists(), (
+        f"{path} is missing: the format tests read the shared examples beside the project (or SHARED_DIR)"
+    )
     return path
 
 

@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -15,8 +14,9 @@ from deliberation.domain import cast_vote
 from deliberation.formats import FORMATS
 from deliberation.models import Relation, Statement, Workshop
 from tests import servers
+from tests.formats_helpers import SHARED
 
-EXAMPLES = Path(settings.BASE_DIR).parent / "shared" / "format-examples"
+EXAMPLES = SHARED / "format-examples"
 
 
 def export(*args) -> bytes:

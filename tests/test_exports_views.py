@@ -1,9 +1,6 @@
 """The export page and downloads, and the moderator's import page, seen from outside."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -14,10 +11,11 @@ from deliberation.domain import add_statement, cast_vote, hide_statement, join_w
 from deliberation.formats import FORMATS, MAX_IMPORT_BYTES
 from deliberation.models import Relation, Statement, Workshop
 from deliberation.views.seats import SESSION_KEY
+from tests.formats_helpers import SHARED
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
-EXAMPLES = Path(settings.BASE_DIR).parent / "shared" / "format-examples"
+EXAMPLES = SHARED / "format-examples"
 HIDDEN_TEXT = "A statement the moderators hid."
 
 
