@@ -159,6 +159,22 @@ class Participant(models.Model):
         return self.role in (Role.OWNER, Role.MODERATOR)
 
 
+def tally_expressions(votes: str = "") -> dict:
+    """A statement's tally (agreement counts and mean, the two lens means) as aggregate expressions.
+    `votes` is the path from the model queried to its votes: "votes__" from Statement, "" on Vote."""
+    target, value = votes.removesuffix("__") or "pk", f"{votes}value"
+    agreement = Q(**{f"{votes}kind": VoteKind.AGREEMENT})
+    return {
+        "agreement_count": Count(target, filter=agreement),
+        "agreement_mean": Avg(value, filter=agreement),
+        "agree_count": Count(target, filter=agreement & Q(**{f"{value}__gt": 0})),
+        "disagree_count": Count(target, filter=agreement & Q(**{f"{value}__lt": 0})),
+        "unsure_count": Count(target, filter=agreement & Q(**{value: 0})),
+        "lens_a_mean": Avg(value, filter=Q(**{f"{votes}kind": VoteKind.LENS_A})),
+        "lens_b_mean": Avg(value, filter=Q(**{f"{votes}kind": VoteKind.LENS_B})),
+    }
+
+
 class StatementQuerySet(models.QuerySet):
     def in_workshop(self, workshop):
         return self.filter(workshop=workshop)
@@ -178,16 +194,7 @@ class StatementQuerySet(models.QuerySet):
         )
 
     def with_tallies(self):
-        agreement = Q(votes__kind=Vote.Kind.AGREEMENT)
-        return self.annotate(
-            agreement_count=Count("votes", filter=agreement),
-            agreement_mean=Avg("votes__value", filter=agreement),
-            agree_count=Count("votes", filter=agreement & Q(votes__value__gt=0)),
-            disagree_count=Count("votes", filter=agreement & Q(votes__value__lt=0)),
-            unsure_count=Count("votes", filter=agreement & Q(votes__value=0)),
-            lens_a_mean=Avg("votes__value", filter=Q(votes__kind=Vote.Kind.LENS_A)),
-            lens_b_mean=Avg("votes__value", filter=Q(votes__kind=Vote.Kind.LENS_B)),
-        )
+        return self.annotate(**tally_expressions("votes__"))
 
     def for_map(self):
         return self.select_related("author", "source_document").with_tallies().order_by("id")
