@@ -56,6 +56,9 @@ class AppServer:
     def start(self, timeout: float = 30) -> "AppServer":
         command = [sys.executable, "-m", "uvicorn", "deliberation.asgi:application"]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
+        # As docs/deploy.md advises: idle connections outlive the client's, so a client never sends a
+        # request on a connection the server is closing at that instant (a reset, not an answer).
+        command += ["--timeout-keep-alive", "75"]
         if self.workers > 1:
             command += ["--workers", str(self.workers)]
         self.process = subprocess.Popen(
