@@ -125,6 +125,7 @@ def start_server(port: int, workers: int, database_url: str) -> subprocess.Popen
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     command = [sys.executable, "-m", "uvicorn", "deliberation.asgi:application", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(workers), "--proxy-headers", "--log-level", "warning"]
+    command += ["--timeout-keep-alive", "75"]  # as docs/deploy.md advises
     command += ["--timeout-graceful-shutdown", "5", "--no-access-log"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
