@@ -67,6 +67,14 @@ def test_the_same_flow_works_on_a_phone(workshop, live_server_url, page):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def test_the_invite_shows_a_qr_code_that_displays(workshop, live_server_url, page):
+    join(page, live_server_url, workshop, "Inviter")
+    page.click("details.invite > summary")
+    decodes = "() => document.querySelector('details.invite img').decode().then(() => true, () => false)"
+    assert page.evaluate(decodes) is True  # a broken image (an SVG without its namespace) would fail
+    assert page.evaluate("document.querySelector('details.invite img').naturalWidth") > 0
+
+
 def test_hostile_statement_text_shows_as_text_and_runs_nothing(workshop, live_server_url, page):
     owner = workshop.participants.get()
     hostile = "<script>alert(1)</script> and <img src=x onerror=alert(1)>"

@@ -1,10 +1,13 @@
 """Joining a workshop: by code or link, errors a person understands, rejoining, resume links, QR."""
 
 from datetime import timedelta
+from xml.etree import ElementTree
 
+from django.urls import reverse
 from django.utils import timezone
 
 from deliberation.models import Participant, Phase
+from deliberation.qr import qr_svg
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -112,7 +115,11 @@ def test_it_draws_a_qr_code_of_the_join_link(client, workshop, alice):
     client.get(f"/resume/{alice.resume_token}")
     response = client.get(f"/w/{workshop.slug}/qr.svg")
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
-    assert response.content.startswith(b"<svg")
+    # A standalone document in the SVG namespace: without it a browser shows a broken image.
+    root = ElementTree.fromstring(response.content)  # noqa: S314 - our own output, not untrusted input
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    join_link = "http://testserver" + reverse("join_by_link", args=[workshop.join_code])
+    assert response.content == qr_svg(join_link)  # it encodes this workshop's join link
 
 
 def test_it_limits_join_code_guesses_per_address(client, workshop, settings):

@@ -2,7 +2,6 @@
 join code, which is the room's secret); its live region is a fragment of its own, re-fetched every
 few seconds and on live events."""
 
-import segno
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from deliberation.live.hub import connected_count
 from deliberation.models import Participant, Statement, Workshop
+from deliberation.qr import qr_data_uri
 
 from .helpers import PHASE_ALLOWS
 from .moderation import moderator_view
@@ -34,20 +34,13 @@ def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
         "focus": focus,
         "phase_allows": PHASE_ALLOWS.get(workshop.phase, ""),
         "join_url": join_url,
-        "join_qr": join_qr_data_uri(join_url),
+        "join_qr": qr_data_uri(join_url),
         "join_open": workshop.join_code_is_valid(),
         "timer_running": left > 0,
         "timer_left": f"{left // 60}:{left % 60:02d}" if left > 0 else "",
         "participant_count": Participant.objects.active().filter(workshop=workshop).count(),
         "connected_count": connected_count(workshop.pk),
     }
-
-
-def join_qr_data_uri(url: str) -> str:
-    """The join link's QR code as a data: URI (a complete SVG document, xmlns included), so the
-    screen needs no second request and no markup is inserted into the page."""
-    code = segno.make(url, error="m", micro=False)
-    return code.svg_data_uri(dark="#1d2430", light="#ffffff", border=2, omitsize=True)
 
 
 @require_GET
