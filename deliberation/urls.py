@@ -94,6 +94,7 @@ urlpatterns = [
     path("api/", include("deliberation.api.urls")),
     path("accounts/login/", login.login_view, name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("favicon.ico", health.favicon),
     path("admin/login/", login.admin_login),
     path("admin/", admin.site.urls),
 ]
