@@ -131,3 +131,24 @@ def test_the_projector_shows_code_qr_focus_and_timer(workshop, moderator_user, l
     finally:
         context.close()
     assert not errors, f"JavaScript errors on the projector: {errors}"
+
+
+def test_the_moderator_pages_fit_a_phone(workshop, moderator_user, live_server_url, chromium):
+    """Wide tables (people, log, my workshops) scroll inside their box; the page never widens."""
+    from deliberation.domain import hide_statement, join_workshop
+
+    mod = moderator_seat(workshop, moderator_user)
+    for name in ("Alexandra Longname-Example", "Bartholomew Another-Longname"):
+        join_workshop(workshop, name)
+    spam = add_statement(mod, workshop.root(), Statement.Kind.POSITION, "A statement the log will mention")
+    hide_statement(mod, spam, "a reason long enough to need the room of a whole table column")
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    try:
+        sign_in(phone, live_server_url, "/moderate/")
+        for path in ["/moderate/", "", "queue", "merge", "people", "log", "edit"]:
+            url = path if path.startswith("/") else f"/moderate/w/{workshop.slug}/{path}"
+            phone.goto(live_server_url + url)
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
+    finally:
+        context.close()
