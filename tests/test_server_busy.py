@@ -39,6 +39,16 @@ def test_a_full_pool_answers_503_with_retry_after(production, alice, monkeypatch
     assert "The server is busy right now" in response.content.decode()
 
 
+def test_the_api_says_busy_in_its_own_error_shape(production, alice, monkeypatch):
+    from deliberation.api.views import workshops as api_workshops
+
+    monkeypatch.setattr(api_workshops, "workshop_data", pool_exhausted)
+    client = Client(raise_request_exception=False, HTTP_X_PARTICIPANT_TOKEN=alice.resume_token)
+    response = client.get(f"/api/v1/workshops/{alice.workshop.slug}/", secure=True)
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response.json() == {"message": "The server is busy right now. Please try again in a moment.", "code": "busy"}
+
+
 def test_other_failures_stay_500(production, alice, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")

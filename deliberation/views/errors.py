@@ -19,7 +19,7 @@ def server_error_or_busy(request: HttpRequest) -> HttpResponse:
         return server_error(request)
     message = _("The server is busy right now. Please try again in a moment.")
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=503)
+        response = JsonResponse({"message": message, "code": "busy"}, status=503)  # the API's error shape
     else:
         response = HttpResponse(loader.render_to_string("503.html", {"message": message}), status=503)
     response["Retry-After"] = str(BUSY_RETRY_SECONDS)
