@@ -99,6 +99,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": int(os.environ.get("DB_POOL_MAX", "10")),
             "timeout": 10,
         }
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        # Parameters sent apart from the SQL, and a query seen twice on a connection is prepared:
+        # PostgreSQL then skips parsing and planning the handful of queries every vote repeats.
+        # Turn off behind a pooler that cannot keep prepared statements (PgBouncer before 1.21).
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}

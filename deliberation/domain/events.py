@@ -1,19 +1,18 @@
-"""Appending Events and telling the live streams about them once the transaction commits."""
+"""Appending Events; PostgreSQL tells the live streams about each one when its transaction commits.
 
-import logging
-
-from django.db import connection, transaction
+The `deliberation_event_notify` trigger (migration 0002) sends `NOTIFY deliberation_events,
+'<workshop id>:<event id>'` for every inserted row. PostgreSQL delivers it at commit and drops it
+on rollback, so listeners never hear of an event they cannot read yet. On SQLite the hub polls.
+"""
 
 from deliberation.models import Event, Participant, Workshop
 
-log = logging.getLogger(__name__)
-
-NOTIFY_CHANNEL = "deliberation_events"
+NOTIFY_CHANNEL = "deliberation_events"  # the trigger's channel
 
 
 def record(workshop: Workshop, verb: str, actor: Participant | None = None, statement=None, **payload) -> Event:
-    """Append one Event in the caller's transaction and notify listeners after commit."""
-    event = Event.objects.create(
+    """Append one Event in the caller's transaction (the trigger announces it on commit)."""
+    return Event.objects.create(
         workshop=workshop,
         verb=verb,
         actor=actor,
@@ -21,16 +20,3 @@ def record(workshop: Workshop, verb: str, actor: Participant | None = None, stat
         statement=statement,
         payload=payload,
     )
-    transaction.on_commit(lambda: notify(workshop.pk, event.pk))
-    return event
-
-
-def notify(workshop_id: int, event_id: int) -> None:
-    """NOTIFY every app process listening on PostgreSQL; on SQLite the hub polls instead."""
-    if connection.vendor != "postgresql":
-        return
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [NOTIFY_CHANNEL, f"{workshop_id}:{event_id}"])
-    except Exception:  # a lost notification only delays delivery: streams also poll on heartbeat
-        log.exception("NOTIFY failed for event %s", event_id)

@@ -1,7 +1,7 @@
 """One hub per process: it listens, reads new events once per workshop, and feeds every open stream.
 
 - PostgreSQL: one `LISTEN deliberation_events` connection per process (never one per client);
-  domain functions `NOTIFY` on commit. A slow safety poll also runs, so a lost notification or a
+  a trigger on the Event table `NOTIFY`s each new row at commit. A slow safety poll also runs, so a lost notification or a
   dropped connection delays an update but never loses it.
 - SQLite (the single-process default): the hub polls the Event table.
 

@@ -3,7 +3,7 @@ viewer's votes and the annotations, loaded in a fixed handful of queries."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.models import (
@@ -14,6 +14,7 @@ from deliberation.models import (
     Statement,
     Vote,
     Workshop,
+    statement_tally,
     tally_expressions,
 )
 
@@ -164,10 +165,7 @@ def load_detail(workshop: Workshop, viewer: Participant | None, statement: State
 def load_votes(workshop: Workshop, viewer: Participant | None, statement: Statement) -> Detail:
     """Only what the vote widget needs, in one query: the statement's tally and the viewer's own
     votes on it, aggregated together. Votes are the busiest request of a live room."""
-    own = {}
-    if viewer is not None:
-        own = {f"my_{kind}": Max("value", filter=Q(kind=kind, participant=viewer)) for kind in STATEMENT_VOTE_KINDS}
-    figures = Vote.objects.filter(statement=statement).aggregate(**tally_expressions(), **own)
+    figures = statement_tally(statement.pk, viewer.pk if viewer is not None else None)
     for name in tally_expressions():
         setattr(statement, name, figures[name])
     statement.workshop = workshop

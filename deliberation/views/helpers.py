@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from deliberation.domain import DomainError, NotAllowed
 from deliberation.models import Participant, Phase, Role, Statement, Workshop
 
-from .seats import current_participant
+from .seats import current_participant, remembered_seat
 
 
 def get_workshop(slug: str) -> Workshop:
@@ -20,13 +20,22 @@ def get_workshop(slug: str) -> Workshop:
 
 
 def seat(request: HttpRequest, slug: str) -> tuple[Workshop, Participant | None]:
+    """The workshop and the seat this request holds in it (None for a visitor without one)."""
+    participant = remembered_seat(request, slug, "focus_statement")
+    if participant is not None:
+        return participant.workshop, participant
     workshop = get_workshop(slug)
     return workshop, current_participant(request, workshop)
 
 
 def require_seat(request: HttpRequest, slug: str) -> tuple[Workshop, Participant]:
-    """For writes: the request must hold a seat in this workshop (checked again by the domain)."""
-    workshop, participant = seat(request, slug)
+    """For writes: the request must hold a seat in this workshop (checked again by the domain).
+    Writes answer with small fragments that do not show the room's focus, so it is not loaded."""
+    participant = remembered_seat(request, slug)
+    if participant is not None:
+        return participant.workshop, participant
+    workshop = get_workshop(slug)
+    participant = current_participant(request, workshop)
     if participant is None:
         raise NotAllowed(_("Join this workshop first: your browser holds no seat in it."))
     return workshop, participant
@@ -38,11 +47,10 @@ def statement_in(workshop: Workshop, participant: Participant | None, statement_
         statement_id = int(statement_id)
     except (TypeError, ValueError):
         raise Http404(_("No such statement.")) from None
-    statement = (
-        Statement.objects.in_workshop(workshop).shown_to(participant).select_related("workshop").filter(pk=statement_id)
-    ).first()
-    if statement is None:
-        raise Http404(_("No such statement in this workshop."))
+    try:
+        statement = Statement.objects.in_workshop(workshop).shown_to(participant).get(pk=statement_id)
+    except Statement.DoesNotExist:
+        raise Http404(_("No such statement in this workshop.")) from None
     statement.workshop = workshop  # one object, so the domain sees the phase the view saw
     return statement
 
