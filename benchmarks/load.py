@@ -39,6 +39,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 TALLY = re.compile(r"▲ (\d+).*?▼ (\d+)", re.S)
 SESSION = re.compile(r"sessionid=([^;]+)")
+SEATS_PER_CLIENT = 4
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -51,11 +52,23 @@ def percentile(values: list[float], share: float) -> float:
 class Stats:
     def __init__(self):
         self.latency: dict[str, list[float]] = defaultdict(list)
+        self.finished: dict[str, list[float]] = defaultdict(list)  # seconds since `started`
         self.errors: dict[str, list[str]] = defaultdict(list)
         self.started = time.monotonic()
 
     def add(self, action: str, seconds: float) -> None:
         self.latency[action].append(seconds)
+        self.finished[action].append(time.monotonic() - self.started)
+
+    def timeline(self, action: str, step: float = 10) -> str:
+        """p99 latency of `action` per `step` seconds of the run: where the slow answers were."""
+        windows = defaultdict(list)
+        for finished, seconds in zip(self.finished[action], self.latency[action], strict=True):
+            windows[int(finished // step)].append(seconds)
+        return " · ".join(
+            f"{n * step:.0f}–{(n + 1) * step:.0f} s: {percentile(values, 0.99) * 1000:.0f} ms ({len(values)})"
+            for n, values in sorted(windows.items())
+        )
 
     def error(self, action: str, what: str) -> None:
         self.errors[action].append(what)
@@ -173,16 +186,19 @@ def prepare(statements: int):
     return workshop, rows
 
 
-async def closed_loop(people, stats, action, seconds, make_request):
-    """Each client sends its next request as soon as the previous one is answered."""
+async def closed_loop(clients, stats, action, seconds, make_request):
+    """Each client sends its next request as soon as the previous one is answered. A client speaks
+    for a few seats in turn, so no seat goes past the per-participant vote limit (5 a second)."""
     deadline = time.monotonic() + seconds
 
-    async def loop(person, rng):
+    async def loop(seats, rng):
+        turn = 0
         while time.monotonic() < deadline:
-            await make_request(person, rng)
+            await make_request(seats[turn % len(seats)], rng)
+            turn += 1
 
     started = time.monotonic()
-    await asyncio.gather(*(loop(person, random.Random(n)) for n, person in enumerate(people)))
+    await asyncio.gather(*(loop(seats, random.Random(n)) for n, seats in enumerate(clients)))
     return len(stats.latency[action]) / (time.monotonic() - started)
 
 
@@ -204,18 +220,19 @@ async def run(args, workshop, statement_ids, base_url) -> dict:
 
     # 1 and 2: the floor and the vote ceiling, with the same number of closed-loop clients.
     capacity = Stats()
-    probes = [Person(client, 200_000 + n) for n in range(args.concurrency)]
+    probes = [Person(client, 200_000 + n) for n in range(args.concurrency * SEATS_PER_CLIENT)]
     for n, person in enumerate(probes):
         assert await person.join(capacity, code, f"Probe {n}"), capacity.errors
+    clients = [probes[n :: args.concurrency] for n in range(args.concurrency)]
     result["floor"] = await closed_loop(
-        probes,
+        clients,
         capacity,
         "healthz",
         args.probe_seconds,
         lambda p, rng: p.request(capacity, "healthz", "GET", "/healthz"),
     )
     result["vote_ceiling"] = await closed_loop(
-        probes,
+        clients,
         capacity,
         "vote (closed loop)",
         args.probe_seconds,
@@ -332,6 +349,7 @@ def main() -> None:
     )
     print("Room:\n")
     print("\n".join(room.table(result["room_seconds"])))
+    print(f"\nvote p99 per 10 s (votes answered): {room.timeline('vote')}")
     print(
         f"\nvote p99 {percentile(votes, 0.99) * 1000:.0f} ms; errors {errors}: "
         f"{ {k: sorted(set(v))[:5] for k, v in room.errors.items() if v} }"
