@@ -1,7 +1,9 @@
 """A small SSE client for tests: joins a workshop over HTTP and reads its event stream in a thread."""
 
+import contextlib
 import json
 import queue
+import socket
 import threading
 
 import httpx
@@ -53,6 +55,7 @@ class Stream:
         try:
             with self.http.stream("GET", path, headers=headers) as response:
                 assert response.status_code == 200, response.status_code
+                self._response = response
                 self.ready.set()
                 message = {}
                 for line in response.iter_lines():
@@ -82,5 +85,13 @@ class Stream:
         return [self.next_event(timeout=timeout) for _ in range(count)]
 
     def close(self):
+        """Leave as a closed browser tab does: the connection is shut now. Closing the client alone
+        leaves the socket open until the reading thread wakes, at the stream's next message."""
         self._stop.set()
+        response = getattr(self, "_response", None)
+        stream = response.extensions.get("network_stream") if response is not None else None
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         self.http.close()
