@@ -1,10 +1,13 @@
 """Live updates over real uvicorn servers and PostgreSQL LISTEN/NOTIFY."""
 
 import queue
+import threading
 
 import pytest
+from django.db import connection, transaction
 
 from deliberation.domain import add_statement, cast_vote, join_workshop
+from deliberation.live.hub import GAP_GRACE_SECONDS
 from deliberation.models import Event, Statement, Vote
 from tests.live_client import Person, Stream
 from tests.servers import uvicorn_server
@@ -102,3 +105,46 @@ def test_presence_counts_connected_participants(open_workshop, live_server_url):
             stream.close()
         for person in people:
             person.close()
+
+
+def _vote_held_open(participant, statement, value, inserted: threading.Event, release: threading.Event, commit: bool):
+    """Casts a vote in a transaction that stays open until `release`, as a stalled request would."""
+    try:
+        with transaction.atomic():
+            cast_vote(participant, Vote.Kind.AGREEMENT, value, statement=statement)
+            inserted.set()
+            release.wait(30)
+            if not commit:
+                transaction.set_rollback(True)
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("commit", [True, False], ids=["commits late", "rolls back"])
+def test_an_event_whose_commit_stalls_is_waited_for_not_skipped(open_workshop, live_server_url, commit):
+    """Ids are taken at insert, so a later event can commit first. The stream holds it back while
+    the earlier id's transaction is still open, however long past the grace period; once that
+    transaction ends, the stream goes on: with both events in order, or past the rolled-back hole."""
+    workshop, position = open_workshop
+    watcher = Person(live_server_url, workshop, "Watcher")
+    slow, quick = join_workshop(workshop, "Slow voter"), join_workshop(workshop, "Quick voter")
+    stream = Stream(watcher)
+    inserted, release = threading.Event(), threading.Event()
+    stalled = threading.Thread(target=_vote_held_open, args=(slow, position, 1, inserted, release, commit))
+    stalled.start()
+    try:
+        assert inserted.wait(10)
+        cast_vote(quick, Vote.Kind.AGREEMENT, -1, statement=position)
+        with pytest.raises(queue.Empty):  # longer than the grace period: still waiting, not skipping
+            stream.next_event("tally", timeout=GAP_GRACE_SECONDS + 2)
+        release.set()
+        stalled.join(10)
+        expected = list(Event.objects.filter(verb="vote.cast").order_by("id").values_list("id", flat=True))
+        assert len(expected) == (2 if commit else 1)
+        wait = 5 if commit else GAP_GRACE_SECONDS + 5
+        assert [stream.next_event("tally", timeout=wait)["id"] for _ in expected] == expected
+    finally:
+        release.set()
+        stalled.join(10)
+        stream.close()
+        watcher.close()

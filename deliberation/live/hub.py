@@ -6,8 +6,10 @@
 - SQLite (the single-process default): the hub polls the Event table.
 
 Event ids are assigned when a transaction inserts the row, but transactions commit in any order.
-So the hub only moves past an id once every lower id is visible (or has stayed missing for a grace
-period: a rolled-back insert leaves a permanent hole). That keeps streams gap-free and in order.
+So the hub only moves past an id once every lower id is visible, or once it is sure the id will
+never appear (a rolled-back insert leaves a permanent hole): the id has stayed missing for a grace
+period and every transaction that was running when the hole was first seen has ended. That keeps
+streams gap-free and in order even when a commit stalls for seconds on a busy machine.
 """
 
 import asyncio
@@ -36,6 +38,7 @@ COALESCE_SECONDS = int(os.environ.get("LIVE_COALESCE_MS", "250")) / 1000
 SAFETY_POLL_SECONDS = 2.0  # PostgreSQL: catch up even if a notification was lost
 SQLITE_POLL_SECONDS = 0.5
 GAP_GRACE_SECONDS = 3.0
+GAP_MAX_SECONDS = 30.0  # past this, a hole is skipped even if an old transaction is still open
 BUFFER_SIZE = 5000
 FETCH_LIMIT = 1000
 PRESENCE_SECONDS = 5.0
@@ -64,6 +67,7 @@ class Feed:
     presence: dict = field(default_factory=lambda: {"connected": 0, "streams": 0})
     presence_version: int = 0
     gap_since: float | None = None
+    gap_xmax: int | None = None  # PostgreSQL: the first transaction id not yet started when the hole was seen
     idle_since: float | None = None
 
     def __post_init__(self):
@@ -169,19 +173,21 @@ class Hub:
 
     async def _refresh(self, feed: Feed) -> None:
         while True:
-            rows, visible = await self._db(_events_after, feed.workshop_id, feed.cursor)
+            rows, visible, (xmin, xmax) = await self._db(_events_after, feed.workshop_id, feed.cursor)
             if not rows:
                 return
             ready, position = [], feed.cursor
             by_id = {row["id"]: row for row in rows}
             for event_id in range(feed.cursor + 1, rows[-1]["id"] + 1):
                 if event_id not in visible:  # not committed yet, or rolled back
-                    feed.gap_since = feed.gap_since or time.monotonic()
-                    if time.monotonic() - feed.gap_since < GAP_GRACE_SECONDS:
+                    if feed.gap_since is None:
+                        feed.gap_since, feed.gap_xmax = time.monotonic(), xmax
+                    waited = time.monotonic() - feed.gap_since
+                    # A transaction already running when the hole was seen may still commit the id.
+                    may_commit = xmin is not None and feed.gap_xmax is not None and xmin < feed.gap_xmax
+                    if waited < GAP_GRACE_SECONDS or (may_commit and waited < GAP_MAX_SECONDS):
                         break
-                    log.warning(
-                        "Event %s did not appear within %.0f s: taken as rolled back", event_id, GAP_GRACE_SECONDS
-                    )
+                    log.warning("Event %s did not appear within %.0f s: taken as rolled back", event_id, waited)
                     feed.gap_since = None  # waited long enough: it was rolled back
                 elif event_id in by_id:
                     ready.append(_message(by_id[event_id]))
@@ -267,24 +273,31 @@ def _guarded(function, *args):
 
 
 def _events_after(workshop_id: int, after: int):
-    """This workshop's next events, and every committed id (any workshop) up to the last of them.
+    """This workshop's next events, every committed id (any workshop) up to the last of them, and
+    the snapshot's oldest running and first unstarted transaction ids (None, None on SQLite).
 
-    Both reads must see the same snapshot: an event committed between them would count as
+    The reads must see the same snapshot: an event committed between them would count as
     another workshop's (visible, but not among the rows) and be skipped for good.
     """
+    horizon = (None, None)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute(
+                    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,"
+                    " pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+                )
+                horizon = tuple(cursor.fetchone())
         rows = list(
             Event.objects.filter(workshop_id=workshop_id, id__gt=after)
             .order_by("id")
             .values("id", "verb", "statement_id", "payload")[:FETCH_LIMIT]
         )
         if not rows:
-            return rows, set()
+            return rows, set(), horizon
         visible = set(Event.objects.filter(id__gt=after, id__lte=rows[-1]["id"]).values_list("id", flat=True))
-    return rows, visible
+    return rows, visible, horizon
 
 
 def _events_between(workshop_id: int, after: int, upto: int):
