@@ -21,24 +21,24 @@ def get_workshop(slug: str) -> Workshop:
 
 def seat(request: HttpRequest, slug: str) -> tuple[Workshop, Participant | None]:
     """The workshop and the seat this request holds in it (None for a visitor without one)."""
-    participant = remembered_seat(request, slug, "focus_statement")
-    if participant is not None:
-        return participant.workshop, participant
-    workshop = get_workshop(slug)
-    return workshop, current_participant(request, workshop)
+    return _seat(request, slug, "focus_statement")
 
 
 def require_seat(request: HttpRequest, slug: str) -> tuple[Workshop, Participant]:
     """For writes: the request must hold a seat in this workshop (checked again by the domain).
     Writes answer with small fragments that do not show the room's focus, so it is not loaded."""
-    participant = remembered_seat(request, slug)
-    if participant is not None:
-        return participant.workshop, participant
-    workshop = get_workshop(slug)
-    participant = current_participant(request, workshop)
+    workshop, participant = _seat(request, slug)
     if participant is None:
         raise NotAllowed(_("Join this workshop first: your browser holds no seat in it."))
     return workshop, participant
+
+
+def _seat(request: HttpRequest, slug: str, *related: str) -> tuple[Workshop, Participant | None]:
+    participant = remembered_seat(request, slug, *related)
+    if participant is not None:
+        return participant.workshop, participant
+    workshop = get_workshop(slug)
+    return workshop, current_participant(request, workshop)
 
 
 def statement_in(workshop: Workshop, participant: Participant | None, statement_id) -> Statement:
