@@ -45,12 +45,12 @@ def free_port() -> int:
 
 def build_workshop(streams: int, positions: int = 20):
     """A contribute-phase workshop with `positions` statements, `streams` participants and a
-    session (cookie) for each of them."""
+    seat cookie for each of them."""
     from django.contrib.auth import get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
 
     from deliberation.domain import add_statement, create_workshop, join_workshop
     from deliberation.models import Phase, Statement
+    from deliberation.views.seats import seat_cookie_value
 
     owner, _ = get_user_model().objects.get_or_create(username="live-bench")
     workshop = create_workshop(owner, "Live benchmark", "How should we share research?", pole_a="Us", pole_b="All")
@@ -61,13 +61,8 @@ def build_workshop(streams: int, positions: int = 20):
         add_statement(people[n % len(people)], workshop.root(), Statement.Kind.POSITION, f"Position number {n}")
         for n in range(positions)
     ]
-    sessions = []
-    for person in people:
-        session = SessionStore()
-        session["seats"] = {str(workshop.pk): person.resume_token}
-        session.create()
-        sessions.append(session.session_key)
-    return workshop, statements, people, sessions
+    seats = [seat_cookie_value({str(workshop.pk): person.resume_token}) for person in people]
+    return workshop, statements, people, seats
 
 
 def start_server(port: int) -> subprocess.Popen:
@@ -108,8 +103,8 @@ def start_server(port: int) -> subprocess.Popen:
 class StreamReader:
     """One open event stream over a raw socket: records (event id, arrival time) pairs."""
 
-    def __init__(self, port: int, path: str, session_key: str):
-        self.port, self.path, self.session_key = port, path, session_key
+    def __init__(self, port: int, path: str, seat: str):
+        self.port, self.path, self.seat = port, path, seat
         self.ids = array("q")
         self.times = array("d")
         self.opened = asyncio.Event()
@@ -125,7 +120,7 @@ class StreamReader:
         writer.write(
             (
                 f"GET {self.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
-                f"Cookie: sessionid={self.session_key}\r\n\r\n"
+                f"Cookie: seats={self.seat}\r\n\r\n"
             ).encode()
         )
         try:
@@ -204,7 +199,7 @@ async def cast_votes(args, port, slug, statements, voters, people):
                         f"/w/{slug}/s/{statement_id}/vote/",
                         data={"kind": "agreement", "value": value},
                         headers={"HX-Request": "true", "X-CSRFToken": csrf},
-                        cookies={"sessionid": voters[n % len(voters)], "csrftoken": csrf},
+                        cookies={"seats": voters[n % len(voters)], "csrftoken": csrf},
                     )
                     if response.status_code != 200:
                         failures.append(response.status_code)

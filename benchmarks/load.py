@@ -38,7 +38,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 TALLY = re.compile(r"▲ (\d+).*?▼ (\d+)", re.S)
-SESSION = re.compile(r"sessionid=([^;]+)")
+SEAT = re.compile(r"seats=([^;]+)")
 SEATS_PER_CLIENT = 4
 
 
@@ -94,10 +94,10 @@ class Person:
         self.client = client
         self.address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
         self.csrf = secrets.token_hex(16)
-        self.session = ""
+        self.seat = ""
 
     def headers(self, htmx: bool = True) -> dict:
-        cookie = f"csrftoken={self.csrf}" + (f"; sessionid={self.session}" if self.session else "")
+        cookie = f"csrftoken={self.csrf}" + (f"; seats={self.seat}" if self.seat else "")
         headers = {"Cookie": cookie, "X-CSRFToken": self.csrf, "X-Forwarded-For": self.address}
         if htmx:
             headers["HX-Request"] = "true"
@@ -124,10 +124,10 @@ class Person:
         )
         if response is None:
             return False
-        match = SESSION.search(" ".join(response.headers.getall("set-cookie", [])))
+        match = SEAT.search(" ".join(response.headers.getall("set-cookie", [])))
         if match:
-            self.session = match.group(1)
-        return bool(self.session)
+            self.seat = match.group(1)
+        return bool(self.seat)
 
 
 def start_server(port: int, workers: int, database_url: str) -> subprocess.Popen:

@@ -6,7 +6,16 @@ Python from the loaded rows, so its cost in SQL does not grow with the map.
 
 from dataclasses import dataclass, field
 
-from deliberation.models import Participant, Relation, Statement, Vote, Workshop
+from deliberation.models import (
+    EMPTY_TALLY,
+    TALLY_NAMES,
+    Participant,
+    Relation,
+    Statement,
+    Vote,
+    Workshop,
+    workshop_tallies,
+)
 
 ORDER_OF_KINDS = {
     Statement.Kind.QUESTION: 0,
@@ -91,13 +100,21 @@ class ArgumentMap:
 def load_argument_map(
     workshop: Workshop, viewer: Participant | None = None, include_hidden: bool = False
 ) -> ArgumentMap:
-    """Three queries whatever the size: statements with tallies, relations with strength, my votes."""
+    """Four queries whatever the size: statements, relations, their tallies, my votes."""
     statements = Statement.objects.in_workshop(workshop)
     statements = statements.exclude(status=Statement.Status.MERGED) if include_hidden else statements.shown_to(viewer)
     by_id = {s.pk: s for s in statements.for_map()}
     relations = [
         r for r in Relation.objects.in_workshop(workshop).for_map() if r.source_id in by_id and r.target_id in by_id
     ]
+    statement_tallies, relation_tallies = workshop_tallies(workshop.pk)
+    for statement in by_id.values():
+        figures = statement_tallies.get(statement.pk, EMPTY_TALLY)
+        for name in TALLY_NAMES:
+            setattr(statement, name, figures[name])
+    for relation in relations:
+        figures = relation_tallies.get(relation.pk, EMPTY_TALLY)
+        relation.strength_count, relation.strength_mean = figures["strength_count"], figures["strength_mean"]
     my_votes = {}
     for kind, statement_id, relation_id, value in Vote.objects.by(viewer).values_list(
         "kind", "statement_id", "relation_id", "value"

@@ -159,6 +159,17 @@ class Participant(models.Model):
         return self.role in (Role.OWNER, Role.MODERATOR)
 
 
+TALLY_NAMES = (
+    "agreement_count",
+    "agreement_mean",
+    "agree_count",
+    "disagree_count",
+    "unsure_count",
+    "lens_a_mean",
+    "lens_b_mean",
+)
+
+
 def tally_expressions(votes: str = "") -> dict:
     """A statement's tally (agreement counts and mean, the two lens means) as aggregate expressions.
     `votes` is the path from the model queried to its votes: "votes__" from Statement, "" on Vote."""
@@ -205,9 +216,43 @@ def statement_tally(statement_id: int, viewer_id: int | None) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    names = [*tally_expressions(), *(f"my_{kind}" for kind in (VoteKind.AGREEMENT, VoteKind.LENS_A, VoteKind.LENS_B))]
+    names = [*TALLY_NAMES, *(f"my_{kind}" for kind in (VoteKind.AGREEMENT, VoteKind.LENS_A, VoteKind.LENS_B))]
     means = {"agreement_mean", "lens_a_mean", "lens_b_mean"}
     return {name: float(v) if name in means and v is not None else v for name, v in zip(names, row, strict=True)}
+
+
+EMPTY_TALLY = {
+    name: 0 if name.endswith("_count") else None for name in (*TALLY_NAMES, "strength_count", "strength_mean")
+}
+
+
+def workshop_tallies(workshop_id: int) -> tuple[dict[int, dict], dict[int, dict]]:
+    """The figures of `tally_expressions` per statement and of `with_strength` per link, for a whole
+    workshop, from one grouped pass over its votes: ({statement id: figures}, {relation id: figures}).
+
+    Annotating the statements instead joins every vote to its statement's whole row and sorts them
+    together, and annotating the links read the votes of every workshop: on a map with thousands of
+    votes that cost PostgreSQL more than everything else a page does. Targets without votes are
+    missing here; `EMPTY_TALLY` holds their figures.
+    """
+    strength = Q(kind=VoteKind.STRENGTH)
+    rows = (
+        Vote.objects.filter(workshop_id=workshop_id)
+        .order_by()
+        .values("statement_id", "relation_id")
+        .annotate(
+            **tally_expressions(),
+            strength_count=Count("pk", filter=strength),
+            strength_mean=Avg("value", filter=strength),
+        )
+    )
+    by_statement, by_relation = {}, {}
+    for row in rows:
+        if row["relation_id"] is not None:
+            by_relation[row["relation_id"]] = row
+        else:
+            by_statement[row["statement_id"]] = row
+    return by_statement, by_relation
 
 
 class StatementQuerySet(models.QuerySet):
@@ -232,7 +277,8 @@ class StatementQuerySet(models.QuerySet):
         return self.annotate(**tally_expressions("votes__"))
 
     def for_map(self):
-        return self.select_related("author", "source_document").with_tallies().order_by("id")
+        """Without tallies: `workshop_tallies` adds them from one grouped pass over the votes."""
+        return self.select_related("author", "source_document").order_by("id")
 
 
 class StatementKind(models.TextChoices):
@@ -332,7 +378,8 @@ class RelationQuerySet(models.QuerySet):
         )
 
     def for_map(self):
-        return self.with_strength().order_by("id")
+        """Without strength: `workshop_tallies` adds it from one grouped pass over the votes."""
+        return self.order_by("id")
 
 
 class RelationKind(models.TextChoices):

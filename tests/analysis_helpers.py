@@ -2,6 +2,7 @@
 
 from deliberation.domain import add_statement, cast_vote, join_workshop
 from deliberation.models import Statement, Vote
+from tests.seating import hold_seat
 
 
 def build_two_camp_workshop(workshop, per_camp: int = 4, splits: int = 4, title: str = "Shared ground"):
@@ -36,7 +37,5 @@ def build_two_camp_workshop(workshop, per_camp: int = 4, splits: int = 4, title:
 
 def seat_client(client, participant):
     """Let the test client's browser hold `participant`'s seat (as joining would)."""
-    session = client.session
-    session["seats"] = {str(participant.workshop_id): participant.resume_token}
-    session.save()
+    hold_seat(client, participant)
     return client

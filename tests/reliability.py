@@ -110,7 +110,7 @@ def csrf_cookie_and_header() -> tuple[dict, dict]:
 
 
 async def seated_client(base_url: str, participant, **kwargs) -> httpx.AsyncClient:
-    """An HTTP client holding `participant`'s seat: its own session cookie, as on its own phone.
+    """An HTTP client holding `participant`'s seat: its own seat cookie, as on its own phone.
 
     Seats are taken through the personal resume link (the join form is rate limited per address,
     and every simulated person here comes from 127.0.0.1)."""
@@ -124,7 +124,7 @@ async def seated_client(base_url: str, participant, **kwargs) -> httpx.AsyncClie
     )
     response = await client.get(f"/resume/{participant.resume_token}")
     assert response.status_code == 302, response.status_code
-    assert "sessionid" in client.cookies
+    assert "seats" in client.cookies
     return client
 
 

@@ -22,6 +22,7 @@ from deliberation.domain import (
     retract_vote,
     withdraw_statement,
 )
+from deliberation.domain import votes as votes_module
 from deliberation.models import Annotation, Event, Participant, Phase, Relation, Role, SourceDocument, Statement, Vote
 
 Kind = Statement.Kind
@@ -208,6 +209,48 @@ class TestVotes:
         assert not Vote.objects.exists()
         with pytest.raises(NotFound):
             retract_vote(alice, Vote.Kind.STRENGTH, relation=link)
+
+    @pytest.mark.parametrize("path", ["postgresql", "portable"])
+    def test_each_vote_writes_its_row_and_one_event(self, claim, alice, path, monkeypatch):
+        """PostgreSQL writes a vote and its event in one statement; other databases through the ORM
+        in a transaction. Both must leave the same rows."""
+        if path == "portable":
+            monkeypatch.setattr(votes_module.connection, "vendor", "portable")
+        link = claim.outgoing.get()
+        first = cast_vote(alice, Vote.Kind.AGREEMENT, 1, statement=claim)
+        again = cast_vote(alice, Vote.Kind.AGREEMENT, -2, statement=claim)
+        strength = cast_vote(alice, Vote.Kind.STRENGTH, 3, relation=link)
+        assert first.pk == again.pk != strength.pk
+        rows = Vote.objects.filter(participant=alice).order_by("id")
+        assert [(v.pk, v.kind, v.statement_id, v.relation_id, v.value) for v in rows] == [
+            (first.pk, "agreement", claim.pk, None, -2),
+            (strength.pk, "strength", None, link.pk, 3),
+        ]
+        assert all(v.created_at <= v.updated_at for v in rows)
+        events = Event.objects.filter(verb="vote.cast").order_by("id")
+        assert [(e.workshop_id, e.actor_id, e.actor_user_id, e.statement_id, e.payload) for e in events] == [
+            (
+                claim.workshop_id,
+                alice.pk,
+                None,
+                claim.pk,
+                {"kind": "agreement", "value": 1, "statement_id": claim.pk, "relation_id": None},
+            ),
+            (
+                claim.workshop_id,
+                alice.pk,
+                None,
+                claim.pk,
+                {"kind": "agreement", "value": -2, "statement_id": claim.pk, "relation_id": None},
+            ),
+            (
+                claim.workshop_id,
+                alice.pk,
+                None,
+                claim.pk,
+                {"kind": "strength", "value": 3, "statement_id": None, "relation_id": link.pk},
+            ),
+        ]
 
     def test_it_refuses_lens_votes_without_a_dilemma(self, make_workshop):
         workshop = make_workshop(pole_a="", pole_b="")

@@ -10,8 +10,8 @@ from django.utils.html import escape
 from deliberation.domain import add_statement, cast_vote, hide_statement, join_workshop, moderator_seat
 from deliberation.formats import FORMATS, MAX_IMPORT_BYTES
 from deliberation.models import Relation, Statement, Workshop
-from deliberation.views.seats import SESSION_KEY
 from tests.formats_helpers import SHARED
+from tests.seating import hold_seat
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -21,9 +21,7 @@ HIDDEN_TEXT = "A statement the moderators hid."
 
 def seated(participant) -> Client:
     client = Client()
-    session = client.session
-    session[SESSION_KEY] = {str(participant.workshop_id): participant.resume_token}
-    session.save()
+    hold_seat(client, participant)
     return client
 
 

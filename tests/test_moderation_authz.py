@@ -18,6 +18,7 @@ from deliberation.domain import (
     moderator_seat,
 )
 from deliberation.models import Annotation, Event, Participant, Phase, Relation, Role, Statement, Vote, Workshop
+from tests.seating import hold_seat
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "participant", "observer", "other_moderator", "moderator", "owner"]
@@ -77,9 +78,7 @@ def room(make_workshop, moderator_user):
 
 
 def seat_in_session(client, participant):
-    session = client.session
-    session["seats"] = {str(participant.workshop_id): participant.resume_token}
-    session.save()
+    hold_seat(client, participant)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from deliberation.domain import (
 )
 from deliberation.domain import merge as merge_module
 from deliberation.models import Annotation, Event, Relation, Statement, Vote
-from deliberation.views.seats import SESSION_KEY
+from tests.seating import hold_seat
 
 pytestmark = pytest.mark.django_db
 Status = Statement.Status
@@ -204,9 +204,7 @@ def test_it_rolls_everything_back_when_a_step_fails(workshop, mod, position, twi
 def test_a_link_to_the_merged_duplicate_leads_to_the_survivor(workshop, mod, position, twin, alice):
     merge_statements(mod, twin, position, reason="same")
     client = Client()
-    session = client.session
-    session[SESSION_KEY] = {str(alice.workshop_id): alice.resume_token}
-    session.save()
+    hold_seat(client, alice)
     response = client.get(f"/w/{workshop.slug}/s/{twin.pk}/", follow=True)
     assert response.redirect_chain == [(f"/w/{workshop.slug}/s/{position.pk}/", 302)]
     assert "We should cooperate openly." in response.content.decode()

@@ -3,11 +3,15 @@
 from datetime import timedelta
 from xml.etree import ElementTree
 
+from django.contrib.sessions.models import Session
+from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
 from deliberation.models import Participant, Phase
 from deliberation.qr import qr_svg
+from deliberation.views.seats import SEAT_SALT
+from tests.seating import hold_seat
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -85,6 +89,34 @@ def test_it_skips_the_form_when_a_seated_browser_opens_the_join_link(client, wor
     client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})
     response = client.get(f"/join/{workshop.join_code}")
     assert response.status_code == 302 and response["Location"] == f"/w/{workshop.slug}/"
+
+
+def test_the_seat_lives_in_a_signed_http_only_cookie_not_in_a_session(client, workshop):
+    response = client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})
+    cookie = response.cookies["seats"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["max-age"]
+    nia = Participant.objects.get(display_name="Nia")
+    assert signing.loads(cookie.value, salt=SEAT_SALT) == {str(workshop.pk): nia.resume_token}
+    assert not Session.objects.exists()  # a participant needs no server-side session
+
+
+def test_a_tampered_seat_cookie_holds_no_seat(client, workshop, alice, bob):
+    hold_seat(client, alice)
+    assert client.get(f"/w/{workshop.slug}/").status_code == 200
+    payload, _, signature = client.cookies["seats"].value.partition(":")
+    forged = signing.dumps({str(workshop.pk): bob.resume_token}, salt="another salt")
+    for value in (forged, payload + ":" + signature[::-1], "not even signed"):
+        client.cookies["seats"] = value
+        response = client.get(f"/w/{workshop.slug}/")
+        assert response.status_code == 302 and response["Location"].startswith("/join/")
+
+
+def test_one_browser_keeps_its_seats_in_several_workshops(client, workshop, make_workshop):
+    other = make_workshop()
+    client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})
+    client.post("/join/", {"code": other.join_code, "display_name": "Nia in the other room"})
+    assert "You are <strong>Nia</strong>" in client.get(f"/w/{workshop.slug}/").content.decode()
+    assert "You are <strong>Nia in the other room</strong>" in client.get(f"/w/{other.slug}/").content.decode()
 
 
 def test_it_prefills_the_code_from_a_join_link(client, workshop):

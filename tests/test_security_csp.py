@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from deliberation.views.seats import SESSION_KEY
+from tests.seating import hold_seat
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
@@ -18,9 +18,7 @@ HANDLER_ATTRIBUTE = re.compile(r"""\s(on[a-z]+|hx-on[:\w-]*)\s*=""", re.I)
 
 def seated(participant) -> Client:
     client = Client()
-    session = client.session
-    session[SESSION_KEY] = {str(participant.workshop_id): participant.resume_token}
-    session.save()
+    hold_seat(client, participant)
     return client
 
 

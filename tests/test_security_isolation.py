@@ -6,16 +6,14 @@ from django.test import Client
 
 from deliberation.domain import add_statement, annotate, join_workshop
 from deliberation.models import Annotation, Event, Participant, Relation, SourceDocument, Statement, Vote
-from deliberation.views.seats import SESSION_KEY
+from tests.seating import hold_seat
 
 SECRET = "Only the people of workshop B may read this"
 
 
 def seated(participant) -> Client:
     client = Client()
-    session = client.session
-    session[SESSION_KEY] = {str(participant.workshop_id): participant.resume_token}
-    session.save()
+    hold_seat(client, participant)
     return client
 
 

@@ -5,16 +5,14 @@ import pytest
 from django.test import Client
 
 from deliberation.models import Participant, Statement, Vote
-from deliberation.views.seats import SESSION_KEY
+from tests.seating import hold_seat
 
 WAIT = "Too many attempts in a short time. Please wait"
 
 
 def seated(participant) -> Client:
     client = Client()
-    session = client.session
-    session[SESSION_KEY] = {str(participant.workshop_id): participant.resume_token}
-    session.save()
+    hold_seat(client, participant)
     return client
 
 

@@ -14,7 +14,7 @@ from django.test import Client
 
 from deliberation.domain import add_statement, annotate, join_workshop
 from deliberation.models import Annotation, Participant, SourceDocument, Statement, Workshop
-from deliberation.views.seats import SESSION_KEY
+from tests.seating import hold_seat
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -40,9 +40,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def seated(participant) -> Client:
     client = Client()
-    session = client.session
-    session[SESSION_KEY] = {str(participant.workshop_id): participant.resume_token}
-    session.save()
+    hold_seat(client, participant)
     return client
 
 

@@ -6,16 +6,14 @@ from django.test import Client
 from psycopg_pool import PoolTimeout
 
 from deliberation.views import workshop as workshop_views
-from deliberation.views.seats import SESSION_KEY
+from tests.seating import hold_seat
 
 pytestmark = pytest.mark.django_db
 
 
 def seated(participant) -> Client:
     client = Client(raise_request_exception=False)
-    session = client.session
-    session[SESSION_KEY] = {str(participant.workshop_id): participant.resume_token}
-    session.save()
+    hold_seat(client, participant)
     return client
 
 

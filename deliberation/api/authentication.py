@@ -2,7 +2,7 @@
 
 - Scripts: `Authorization: Bearer <key>` (or `Token <key>`) with a moderator's API token.
 - Browsers: the Django session, with CSRF checked on every unsafe request, also for a participant
-  who holds a seat in the session without an account.
+  who holds a seat in the browser's seat cookie without an account.
 - Participants: `X-Participant-Token: <resume token>`, the secret of their seat (it acts only in
   that participant's workshop). `request.auth` is then the Participant.
 """
@@ -14,7 +14,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from deliberation.models import ApiToken, Participant
-from deliberation.views.seats import SESSION_KEY
+from deliberation.views.seats import held_seats
 
 from .tokens import user_for_key
 
@@ -62,11 +62,11 @@ class ParticipantTokenAuthentication(authentication.BaseAuthentication):
 
 class SessionAuthentication(authentication.SessionAuthentication):
     """DRF's session authentication checks CSRF only for signed-in users; a participant's seat in
-    the session is a credential too, so its unsafe requests are checked the same way."""
+    the seat cookie is a credential too, so its unsafe requests are checked the same way."""
 
     def authenticate(self, request):
         result = super().authenticate(request)
-        if result is None and request._request.session.get(SESSION_KEY):
+        if result is None and held_seats(request._request):
             self.enforce_csrf(request)
         return result
 

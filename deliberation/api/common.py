@@ -7,7 +7,7 @@ from rest_framework.pagination import CursorPagination
 
 from deliberation.domain import NotAllowed, NotFound, moderator_seat
 from deliberation.models import Participant, Workshop
-from deliberation.views.seats import SESSION_KEY, current_participant
+from deliberation.views.seats import current_participant, held_seats
 
 from .authentication import ApiTokenAuthentication, ParticipantTokenAuthentication
 
@@ -24,7 +24,7 @@ class IdPagination(CursorPagination):
 
 
 def has_credentials(request) -> bool:
-    return request.successful_authenticator is not None or bool(request._request.session.get(SESSION_KEY))
+    return request.successful_authenticator is not None or bool(held_seats(request._request))
 
 
 def workshop_or_404(slug: str) -> Workshop:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from deliberation.models import (
+    TALLY_NAMES,
     Annotation,
     Participant,
     Relation,
@@ -15,7 +16,6 @@ from deliberation.models import (
     Vote,
     Workshop,
     statement_tally,
-    tally_expressions,
 )
 
 from .helpers import abilities
@@ -166,7 +166,7 @@ def load_votes(workshop: Workshop, viewer: Participant | None, statement: Statem
     """Only what the vote widget needs, in one query: the statement's tally and the viewer's own
     votes on it, aggregated together. Votes are the busiest request of a live room."""
     figures = statement_tally(statement.pk, viewer.pk if viewer is not None else None)
-    for name in tally_expressions():
+    for name in TALLY_NAMES:
         setattr(statement, name, figures[name])
     statement.workshop = workshop
     my_votes = {

@@ -55,9 +55,8 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
     except DomainError as error:
         context = {"code": code, "display_name": request.POST.get("display_name", ""), "error": error}
         return hx_render(request, HOME, "join_form", context, status=error.status)
-    remember_seat(request, participant)
     messages.success(request, _("Welcome, %(name)s.") % {"name": participant.display_name})
-    return _to_workshop(request, workshop)
+    return remember_seat(request, _to_workshop(request, workshop), participant)
 
 
 def _to_workshop(request: HttpRequest, workshop) -> HttpResponse:
@@ -86,9 +85,8 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     )
     if participant is None:
         raise Http404(_("This resume link is not valid."))
-    remember_seat(request, participant)
     messages.success(request, _("Welcome back, %(name)s.") % {"name": participant.display_name})
-    return redirect("workshop", slug=participant.workshop.slug)
+    return remember_seat(request, redirect("workshop", slug=participant.workshop.slug), participant)
 
 
 @require_GET

@@ -1,29 +1,74 @@
 """Which participant a request speaks for, and turning domain errors into responses.
 
-A participant is remembered per workshop in the session (by resume token), so one browser can sit
-in several workshops; a moderator is seated through their account.
+A participant is remembered per workshop in a signed, HTTP-only cookie (`seats`: workshop id to
+resume token), so one browser can sit in several workshops and a participant needs no server-side
+session: a vote, the busiest request of a live room, then reads no session row. A moderator is
+seated through their account (the Django session).
 """
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from deliberation.domain import moderator_seat
 from deliberation.models import Participant, Workshop
 
-SESSION_KEY = "seats"  # {workshop_id: resume_token}
+SEAT_COOKIE = "seats"
+SEAT_SALT = "deliberation.seats"
+MAX_SEATS = 40  # the newest seats a browser keeps; a cookie holds about 4 KB
 
 
-def remember_seat(request: HttpRequest, participant: Participant) -> None:
-    seats = dict(request.session.get(SESSION_KEY, {}))
+def held_seats(request: HttpRequest) -> dict[str, str]:
+    """{workshop id: resume token} of the seats this browser holds ({} if none or tampered with)."""
+    seats = getattr(request, "_held_seats", None)
+    if seats is None:
+        raw = request.COOKIES.get(SEAT_COOKIE)
+        try:
+            seats = signing.loads(raw, salt=SEAT_SALT) if raw else {}
+        except signing.BadSignature:
+            seats = {}
+        if not isinstance(seats, dict):
+            seats = {}
+        request._held_seats = seats
+    return seats
+
+
+def seat_cookie_value(seats: dict[str, str]) -> str:
+    """The signed cookie value for `seats`: URL-safe, so a Cookie header needs no quoting."""
+    return signing.dumps(seats, salt=SEAT_SALT)
+
+
+def remember_seat(request: HttpRequest, response: HttpResponse, participant: Participant) -> HttpResponse:
+    """Add `participant`'s seat to the browser's seats, on `response`."""
+    seats = {key: token for key, token in held_seats(request).items() if key != str(participant.workshop_id)}
     seats[str(participant.workshop_id)] = participant.resume_token
-    request.session[SESSION_KEY] = seats
+    seats = dict(list(seats.items())[-MAX_SEATS:])
+    request._held_seats = seats
+    response.set_cookie(
+        SEAT_COOKIE,
+        seat_cookie_value(seats),
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def signed_in(request: HttpRequest) -> bool:
+    """Whether the request comes from an account. Without a session cookie it cannot, and the
+    session (a database read) is not loaded to find out."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return request.user.is_authenticated
 
 
 def current_participant(request: HttpRequest, workshop: Workshop) -> Participant | None:
     """The seat this request holds in `workshop`: the moderator's own, or the remembered one."""
-    if request.user.is_authenticated and workshop.is_moderator(request.user):
+    if signed_in(request) and workshop.is_moderator(request.user):
         return moderator_seat(workshop, request.user)
-    token = request.session.get(SESSION_KEY, {}).get(str(workshop.pk))
+    token = held_seats(request).get(str(workshop.pk))
     if not token:
         return None
     return Participant.objects.filter(workshop=workshop, resume_token=token, is_banned=False).first()
@@ -36,10 +81,8 @@ def remembered_seat(request: HttpRequest, slug: str, *related: str) -> Participa
     Every vote starts here, so the seat and the workshop come together. Signed-in users are left
     to `current_participant`: a moderator acts through their account's seat, not a remembered one.
     """
-    if request.user.is_authenticated:
-        return None
-    tokens = list(request.session.get(SESSION_KEY, {}).values())
-    if not tokens:
+    tokens = list(held_seats(request).values())
+    if not tokens or signed_in(request):
         return None
     seats = Participant.objects.select_related("workshop", *(f"workshop__{name}" for name in related))
     try:  # resume tokens are unique: one row at most
