@@ -61,7 +61,7 @@ def build_workshop(streams: int, positions: int = 20):
         add_statement(people[n % len(people)], workshop.root(), Statement.Kind.POSITION, f"Position number {n}")
         for n in range(positions)
     ]
-    seats = [seat_cookie_value({str(workshop.pk): person.resume_token}) for person in people]
+    seats = [seat_cookie_value({workshop.slug: person.resume_token}) for person in people]
     return workshop, statements, people, seats
 
 

@@ -1,7 +1,8 @@
 """A live room under load: N simulated participants join, read the map, vote and comment.
 
-Starts the production serving setup of `docs/deploy.md` (uvicorn with its workers, DEBUG off,
-PostgreSQL) on a loopback port, then measures in one run:
+Starts the production serving setup of `docs/deploy.md` (one uvicorn process per core, each on its
+own loopback port, DEBUG off, PostgreSQL; the clients are spread over the ports as the proxy would
+spread them), then measures in one run:
 
 1. the framework floor: the most `/healthz` answers per second (one trivial query) that C
    closed-loop clients get through the same server and database settings;
@@ -130,7 +131,10 @@ class Person:
         return bool(self.seat)
 
 
-def start_server(port: int, workers: int, database_url: str) -> subprocess.Popen:
+def start_servers(ports: list[int], shared_socket_workers: int, database_url: str) -> list[subprocess.Popen]:
+    """One uvicorn process per port, as `docs/deploy.md` advises behind a proxy (the clients are
+    spread over the ports as the proxy would spread them). With `shared_socket_workers`, instead one
+    uvicorn with that many `--workers` on the first port, sharing one listening socket."""
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -142,21 +146,35 @@ def start_server(port: int, workers: int, database_url: str) -> subprocess.Popen
     }
     # Production static files: hashed names from a manifest, as `collectstatic` writes them.
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    command = [sys.executable, "-m", "uvicorn", "deliberation.asgi:application", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", str(workers), "--proxy-headers", "--log-level", "warning"]
-    command += ["--timeout-keep-alive", "75"]  # as docs/deploy.md advises
-    command += ["--timeout-graceful-shutdown", "5", "--no-access-log"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    processes = []
+    for port in ports:
+        command = [sys.executable, "-m", "uvicorn", "deliberation.asgi:application", "--host", "127.0.0.1"]
+        command += ["--port", str(port), "--proxy-headers", "--log-level", "warning"]
+        if shared_socket_workers:
+            command += ["--workers", str(shared_socket_workers)]
+        command += ["--timeout-keep-alive", "75"]  # as docs/deploy.md advises
+        command += ["--timeout-graceful-shutdown", "5", "--no-access-log"]
+        processes.append(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True))
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                return process
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGTERM)
-    raise SystemExit("the server did not answer /healthz within 60 s")
+    for port in ports:
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                stop_servers(processes)
+                raise SystemExit("the server did not answer /healthz within 60 s")
+            time.sleep(0.2)
+    return processes
+
+
+def stop_servers(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        process.wait(timeout=30)
 
 
 def prepare(statements: int):
@@ -202,14 +220,16 @@ async def closed_loop(clients, stats, action, seconds, make_request):
     return len(stats.latency[action]) / (time.monotonic() - started)
 
 
-async def run(args, workshop, statement_ids, base_url) -> dict:
-    connector = aiohttp.TCPConnector(limit=args.participants + args.concurrency + 10, keepalive_timeout=60)
-    client = aiohttp.ClientSession(
-        base_url=base_url,
-        connector=connector,
-        cookie_jar=aiohttp.DummyCookieJar(),  # each Person sends its own cookies
-        timeout=aiohttp.ClientTimeout(total=30),
-    )
+async def run(args, workshop, statement_ids, base_urls) -> dict:
+    clients = [
+        aiohttp.ClientSession(
+            base_url=base_url,
+            connector=aiohttp.TCPConnector(limit=args.participants + args.concurrency + 10, keepalive_timeout=60),
+            cookie_jar=aiohttp.DummyCookieJar(),  # each Person sends its own cookies
+            timeout=aiohttp.ClientTimeout(total=30),
+        )
+        for base_url in base_urls
+    ]
     slug, code = workshop.slug, workshop.join_code
     vote_urls = [f"/w/{slug}/s/{pk}/vote/" for pk in statement_ids]
     result = {}
@@ -220,19 +240,24 @@ async def run(args, workshop, statement_ids, base_url) -> dict:
 
     # 1 and 2: the floor and the vote ceiling, with the same number of closed-loop clients.
     capacity = Stats()
-    probes = [Person(client, 200_000 + n) for n in range(args.concurrency * SEATS_PER_CLIENT)]
+    # The n-th closed-loop client (and the n-th participant) talks to server n mod N, as a proxy
+    # balancing connections over the processes would have it.
+    probes = [
+        Person(clients[n % args.concurrency % len(clients)], 200_000 + n)
+        for n in range(args.concurrency * SEATS_PER_CLIENT)
+    ]
     for n, person in enumerate(probes):
         assert await person.join(capacity, code, f"Probe {n}"), capacity.errors
-    clients = [probes[n :: args.concurrency] for n in range(args.concurrency)]
+    loops = [probes[n :: args.concurrency] for n in range(args.concurrency)]
     result["floor"] = await closed_loop(
-        clients,
+        loops,
         capacity,
         "healthz",
         args.probe_seconds,
         lambda p, rng: p.request(capacity, "healthz", "GET", "/healthz"),
     )
     result["vote_ceiling"] = await closed_loop(
-        clients,
+        loops,
         capacity,
         "vote (closed loop)",
         args.probe_seconds,
@@ -242,7 +267,7 @@ async def run(args, workshop, statement_ids, base_url) -> dict:
 
     # 3: the room.
     room = Stats()
-    people = [Person(client, n) for n in range(args.participants)]
+    people = [Person(clients[n % len(clients)], n) for n in range(args.participants)]
     ramp = args.ramp / max(1, len(people))
 
     async def participant(number, person):
@@ -287,7 +312,8 @@ async def run(args, workshop, statement_ids, base_url) -> dict:
         match = TALLY.search(response.text_body) if response is not None else None
         shown[pk] = (int(match.group(1)), int(match.group(2))) if match else None
     result["shown"] = shown
-    await client.close()
+    for client in clients:
+        await client.close()
     return result
 
 
@@ -307,7 +333,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60, help="seconds of voting after the ramp")
     parser.add_argument("--ramp", type=float, default=20, help="seconds over which people join")
     parser.add_argument("--statements", type=int, default=12)
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (docs/deploy.md: 2)")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn processes, one per port (docs/deploy.md)")
+    parser.add_argument(
+        "--shared-socket", action="store_true", help="one uvicorn with --workers instead, on one shared socket"
+    )
     parser.add_argument("--concurrency", type=int, default=32, help="closed-loop clients for floor and ceiling")
     parser.add_argument("--probe-seconds", type=float, default=10)
     args = parser.parse_args()
@@ -317,17 +346,20 @@ def main() -> None:
 
     workshop, rows = prepare(args.statements)
     statement_ids = [row.pk for row in rows]
-    port = int(os.environ.get("PORT", "0")) or _free_port()
+    ports = []
+    while len(ports) < (1 if args.shared_socket else args.workers):
+        port = _free_port()
+        if port not in ports:
+            ports.append(port)
     # collectstatic writes staticfiles/; in a development checkout, WhiteNoise would then serve those
     # copies instead of the files being edited, so a folder this run creates is removed afterwards.
     collected = ROOT / "staticfiles"
     collected_before = collected.exists()
-    server = start_server(port, args.workers, database_url)
+    servers = start_servers(ports, args.workers if args.shared_socket else 0, database_url)
     try:
-        result = run_loop(run(args, workshop, statement_ids, f"http://127.0.0.1:{port}"))
+        result = run_loop(run(args, workshop, statement_ids, [f"http://127.0.0.1:{port}" for port in ports]))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_servers(servers)
         if not collected_before:
             shutil.rmtree(collected, ignore_errors=True)
     truth = ground_truth(statement_ids)
@@ -337,7 +369,8 @@ def main() -> None:
     errors = sum(len(v) for v in room.errors.values())
     print(
         f"\n{args.participants} participants, {args.duration:.0f} s of voting after a {args.ramp:.0f} s ramp, "
-        f"{args.workers} uvicorn workers, {os.cpu_count()} CPUs\n"
+        f"{args.workers} uvicorn {'workers on one socket' if args.shared_socket else 'processes on their own ports'}, "
+        f"PAGE_THREADS={os.environ.get('PAGE_THREADS', 'default')}, {os.cpu_count()} CPUs\n"
     )
     print(f"Capacity (closed loop, {args.concurrency} clients, {args.probe_seconds:.0f} s each):\n")
     print("\n".join(capacity.table(args.probe_seconds)))

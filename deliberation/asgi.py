@@ -23,7 +23,7 @@ STREAM_PATH = re.compile(r"^/w/[^/]+/events$")  # deliberation.live.views.worksh
 streams = get_asgi_application()
 # Threads per process for pages and the API; each holds a database connection while it works,
 # so keep it at or below the pool's size (DB_POOL_MAX, 10 by default).
-pages = WSGIMiddleware(get_wsgi_application(), workers=int(os.environ.get("PAGE_THREADS", "8")))
+pages = WSGIMiddleware(get_wsgi_application(), workers=int(os.environ.get("PAGE_THREADS", "4")))
 # Import every view (and the analysis libraries they use) now, not during the first request.
 get_resolver().url_patterns  # noqa: B018 - the access imports them
 # What is loaded now lives as long as the process: keep the garbage collector from walking it

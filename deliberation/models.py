@@ -361,6 +361,19 @@ class Statement(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def is_shown_to(self, participant) -> bool:
+        """`StatementQuerySet.shown_to` for one loaded statement."""
+        if self.status == Statement.Status.VISIBLE:
+            return True
+        if participant is None:
+            return False
+        if participant.is_moderator:
+            return self.status != Statement.Status.MERGED
+        return self.author_id == participant.pk and self.status in (
+            Statement.Status.PENDING,
+            Statement.Status.REJECTED,
+        )
+
 
 class RelationQuerySet(models.QuerySet):
     def in_workshop(self, workshop):

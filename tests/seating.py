@@ -10,6 +10,6 @@ def hold_seat(client, participant):
     seats = {}
     if SEAT_COOKIE in client.cookies:
         seats = signing.loads(client.cookies[SEAT_COOKIE].value, salt=SEAT_SALT)
-    seats[str(participant.workshop_id)] = participant.resume_token
+    seats[participant.workshop.slug] = participant.resume_token
     client.cookies[SEAT_COOKIE] = seat_cookie_value(seats)
     return client

@@ -96,7 +96,7 @@ def test_the_seat_lives_in_a_signed_http_only_cookie_not_in_a_session(client, wo
     cookie = response.cookies["seats"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["max-age"]
     nia = Participant.objects.get(display_name="Nia")
-    assert signing.loads(cookie.value, salt=SEAT_SALT) == {str(workshop.pk): nia.resume_token}
+    assert signing.loads(cookie.value, salt=SEAT_SALT) == {workshop.slug: nia.resume_token}
     assert not Session.objects.exists()  # a participant needs no server-side session
 
 
@@ -104,7 +104,7 @@ def test_a_tampered_seat_cookie_holds_no_seat(client, workshop, alice, bob):
     hold_seat(client, alice)
     assert client.get(f"/w/{workshop.slug}/").status_code == 200
     payload, _, signature = client.cookies["seats"].value.partition(":")
-    forged = signing.dumps({str(workshop.pk): bob.resume_token}, salt="another salt")
+    forged = signing.dumps({workshop.slug: bob.resume_token}, salt="another salt")
     for value in (forged, payload + ":" + signature[::-1], "not even signed"):
         client.cookies["seats"] = value
         response = client.get(f"/w/{workshop.slug}/")

@@ -2,6 +2,7 @@
 and not by putting B's statement, link, document or annotation numbers into A's addresses."""
 
 import pytest
+from django.http import Http404
 from django.test import Client
 
 from deliberation.domain import add_statement, annotate, join_workshop
@@ -102,3 +103,23 @@ def test_it_changes_nothing_of_another_workshop(two_rooms):
                     response["Location"],
                 )
     assert snapshot() == before
+
+
+def test_a_statement_is_shown_to_whom_the_query_shows_it(workshop, position, claim, alice, bob, moderator_user):
+    """`Statement.is_shown_to` (one loaded statement) and `shown_to` (a query) must agree."""
+    from deliberation.domain import moderator_seat
+    from deliberation.views.helpers import statement_in
+
+    viewers = [None, alice, bob, moderator_seat(workshop, moderator_user)]
+    for status in Statement.Status.values:
+        merged_into = claim if status == Statement.Status.MERGED else None
+        Statement.objects.filter(pk=position.pk).update(status=status, merged_into=merged_into)
+        for viewer in viewers:
+            queried = Statement.objects.shown_to(viewer).filter(pk=position.pk).exists()
+            assert Statement.objects.get(pk=position.pk).is_shown_to(viewer) == queried, (status, viewer)
+            try:
+                statement_in(workshop, viewer, position.pk)
+            except Http404:
+                assert not queried
+            else:
+                assert queried

@@ -93,19 +93,6 @@ class Detail:
         return self.my_votes.get((Vote.Kind.STRENGTH, relation.pk))
 
 
-def _shown(statement: Statement, viewer: Participant | None) -> bool:
-    if statement.status == Statement.Status.VISIBLE:
-        return True
-    if viewer is None:
-        return False
-    if viewer.is_moderator:
-        return statement.status != Statement.Status.MERGED
-    return statement.author_id == viewer.pk and statement.status in (
-        Statement.Status.PENDING,
-        Statement.Status.REJECTED,
-    )
-
-
 def load_detail(workshop: Workshop, viewer: Participant | None, statement: Statement) -> Detail:
     """Five queries: the statement with tallies, its links with neighbours, my votes, annotations,
     and the workshop's documents (offered as sources for new evidence)."""
@@ -120,7 +107,7 @@ def load_detail(workshop: Workshop, viewer: Participant | None, statement: State
         .select_related("source", "target", "source__author")
         .with_strength()
         .order_by("id")
-        if _shown(relation.source, viewer) and _shown(relation.target, viewer)
+        if relation.source.is_shown_to(viewer) and relation.target.is_shown_to(viewer)
     ]
     parents = [r for r in relations if r.source_id == statement.pk]
     children = [r for r in relations if r.target_id == statement.pk]

@@ -1,18 +1,22 @@
-"""Which participant a request speaks for, and turning domain errors into responses.
+"""Which participant a request speaks for.
 
-A participant is remembered per workshop in a signed, HTTP-only cookie (`seats`: workshop id to
+A participant is remembered per workshop in a signed, HTTP-only cookie (`seats`: workshop slug to
 resume token), so one browser can sit in several workshops and a participant needs no server-side
 session: a vote, the busiest request of a live room, then reads no session row. A moderator is
 seated through their account (the Django session).
 """
 
+from functools import cache
+
 from django.conf import settings
 from django.core import signing
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from deliberation import rows
 from deliberation.domain import moderator_seat
-from deliberation.models import Participant, Workshop
+from deliberation.models import Participant, Statement, Workshop
 
 SEAT_COOKIE = "seats"
 SEAT_SALT = "deliberation.seats"
@@ -20,7 +24,7 @@ MAX_SEATS = 40  # the newest seats a browser keeps; a cookie holds about 4 KB
 
 
 def held_seats(request: HttpRequest) -> dict[str, str]:
-    """{workshop id: resume token} of the seats this browser holds ({} if none or tampered with)."""
+    """{workshop slug: resume token} of the seats this browser holds ({} if none or tampered with)."""
     seats = getattr(request, "_held_seats", None)
     if seats is None:
         raw = request.COOKIES.get(SEAT_COOKIE)
@@ -41,8 +45,9 @@ def seat_cookie_value(seats: dict[str, str]) -> str:
 
 def remember_seat(request: HttpRequest, response: HttpResponse, participant: Participant) -> HttpResponse:
     """Add `participant`'s seat to the browser's seats, on `response`."""
-    seats = {key: token for key, token in held_seats(request).items() if key != str(participant.workshop_id)}
-    seats[str(participant.workshop_id)] = participant.resume_token
+    slug = participant.workshop.slug
+    seats = {key: token for key, token in held_seats(request).items() if key != slug}
+    seats[slug] = participant.resume_token
     seats = dict(list(seats.items())[-MAX_SEATS:])
     request._held_seats = seats
     response.set_cookie(
@@ -68,27 +73,46 @@ def current_participant(request: HttpRequest, workshop: Workshop) -> Participant
     """The seat this request holds in `workshop`: the moderator's own, or the remembered one."""
     if signed_in(request) and workshop.is_moderator(request.user):
         return moderator_seat(workshop, request.user)
-    token = held_seats(request).get(str(workshop.pk))
+    token = held_seats(request).get(workshop.slug)
     if not token:
         return None
     return Participant.objects.filter(workshop=workshop, resume_token=token, is_banned=False).first()
 
 
-def remembered_seat(request: HttpRequest, slug: str, *related: str) -> Participant | None:
-    """The remembered seat in the workshop called `slug`, with its workshop (and `related` of the
-    workshop), in one query.
+def remembered_seat(request: HttpRequest, slug: str, with_focus: bool = False) -> Participant | None:
+    """The remembered seat in the workshop called `slug`, with its workshop (and the workshop's
+    focus statement, `with_focus`), in one query.
 
-    Every vote starts here, so the seat and the workshop come together. Signed-in users are left
-    to `current_participant`: a moderator acts through their account's seat, not a remembered one.
+    Every vote starts here, so the seat and the workshop come together, from a query written once
+    (`deliberation.rows`). Signed-in users are left to `current_participant`: a moderator acts
+    through their account's seat, not a remembered one.
     """
-    tokens = list(held_seats(request).values())
-    if not tokens or signed_in(request):
+    token = held_seats(request).get(slug)
+    if not token or signed_in(request):
         return None
-    seats = Participant.objects.select_related("workshop", *(f"workshop__{name}" for name in related))
-    try:  # resume tokens are unique: one row at most
-        return seats.get(workshop__slug=slug, resume_token__in=tokens, is_banned=False)
-    except Participant.DoesNotExist:
+    with connection.cursor() as cursor:
+        cursor.execute(_seat_query(with_focus), [token, slug, False])
+        row = cursor.fetchone()
+    if row is None:
         return None
+    participant = rows.instance(Participant, row)
+    workshop = rows.instance(Workshop, row, rows.width(Participant))
+    if with_focus:
+        focus_at = rows.width(Participant) + rows.width(Workshop)
+        workshop.focus_statement = rows.instance(Statement, row, focus_at) if row[focus_at] is not None else None
+    participant.workshop = workshop
+    return participant
+
+
+@cache
+def _seat_query(with_focus: bool) -> str:
+    participant, workshop = Participant._meta.db_table, Workshop._meta.db_table
+    select = f"SELECT {rows.columns(Participant, 'p')}, {rows.columns(Workshop, 'w')}"
+    tables = f" FROM {participant} p JOIN {workshop} w ON w.id = p.workshop_id"
+    if with_focus:
+        select += f", {rows.columns(Statement, 'f')}"
+        tables += f" LEFT JOIN {Statement._meta.db_table} f ON f.id = w.focus_statement_id"
+    return select + tables + " WHERE p.resume_token = %s AND w.slug = %s AND p.is_banned = %s"
 
 
 def workshop_or_404(slug: str) -> Workshop:
