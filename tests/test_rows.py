@@ -37,12 +37,10 @@ def test_a_remembered_seat_comes_with_its_workshop_and_focus(client, rf, worksho
     seat = remembered_seat(request, workshop.slug, with_focus=True)
     assert (seat.pk, seat.workshop.pk, seat.workshop.focus_statement) == (alice.pk, workshop.pk, None)
     Workshop.objects.filter(pk=workshop.pk).update(focus_statement=position)
-    request._held_seats = None
     seat = remembered_seat(request, workshop.slug, with_focus=True)
     assert fields(seat.workshop.focus_statement) == fields(Statement.objects.get(pk=position.pk))
     assert fields(seat) == fields(Participant.objects.get(pk=alice.pk))
     assert fields(seat.workshop) == fields(Workshop.objects.get(pk=workshop.pk))
     assert remembered_seat(request, make_workshop().slug) is None  # no seat held there
     Participant.objects.filter(pk=alice.pk).update(is_banned=True)
-    request._held_seats = None
     assert remembered_seat(request, workshop.slug) is None
