@@ -4,6 +4,7 @@ the page costs the same few queries whatever the map size."""
 
 import html
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.utils.safestring import SafeString
 
@@ -188,6 +189,14 @@ def _e(value) -> str:
 
 
 def _labels() -> dict:
+    from django.utils.translation import get_language
+
+    return _labels_in(get_language())
+
+
+@cache
+def _labels_in(language: str | None) -> dict:
+    """Translated and escaped once per language: a lookup costs more than the line it goes into."""
     from django.utils.translation import gettext as _
 
     labels = {

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from deliberation.argument_map import load_argument_map
+from deliberation.domain import DomainError
 from deliberation.models import Participant, Statement, Vote, Workshop
 
-from .detail import AGREEMENT_CHOICES, SCALE_CHOICES, Detail, load_detail, load_votes
+from .detail import SCALE_CHOICES, Detail, load_detail, load_votes
 from .helpers import PHASE_ALLOWS, abilities, hx_render, seat, statement_in
 from .outline import (
     Filters,
@@ -24,6 +25,7 @@ from .outline import (
     tally_html,
     tally_shown,
 )
+from .vote_widget import vote_widget
 
 TEMPLATE = "deliberation/workshop.html"
 
@@ -80,7 +82,6 @@ def page_context(
         "detail": detail,
         "s": detail.statement if detail else None,
         "source_kinds": Statement.SourceKind.choices,
-        "agreement_choices": AGREEMENT_CHOICES,
         "scale_choices": SCALE_CHOICES,
         **banner_context(workshop, participant),
         **extra,
@@ -100,7 +101,6 @@ def detail_context(workshop: Workshop, participant: Participant | None, detail: 
         "s": detail.statement,
         "can": detail.can,
         "source_kinds": Statement.SourceKind.choices,
-        "agreement_choices": AGREEMENT_CHOICES,
         "scale_choices": SCALE_CHOICES,
         **extra,
     }
@@ -163,16 +163,23 @@ def statement_page(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
 
 
 def render_votes(
-    request: HttpRequest, workshop: Workshop, participant: Participant, statement: Statement, status: int = 200, **extra
+    request: HttpRequest,
+    workshop: Workshop,
+    participant: Participant | None,
+    statement: Statement,
+    status: int = 200,
+    vote_error: DomainError | None = None,
+    vote_note: str | None = None,
 ) -> HttpResponse:
-    """After a vote: for htmx the vote widget and, out of band, the outline's tally (two queries);
+    """After a vote: for htmx the vote widget and, out of band, the outline's tally (one query);
     otherwise the whole page with the panel open."""
     if not request.htmx:
-        return render_statement(request, workshop, participant, statement, fragment="votes", status=status, **extra)
+        return render_statement(
+            request, workshop, participant, statement, "votes", status, vote_error=vote_error, vote_note=vote_note
+        )
     detail = load_votes(workshop, participant, statement)
-    context = detail_context(workshop, participant, detail, **extra)
-    response = render(request, "deliberation/_detail.html#votes", context, status=status)
-    response.content += tally_html(detail.statement, detail.tally_visible, oob=True).encode()
+    widget = vote_widget(request, detail, detail.can, vote_error, vote_note)
+    response = HttpResponse(widget + tally_html(detail.statement, detail.tally_visible, oob=True), status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -185,7 +192,7 @@ def votes_fragment(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
         return join_redirect(workshop)
     statement = statement_in(workshop, participant, statement_id)
     detail = load_votes(workshop, participant, statement)
-    return render(request, "deliberation/_detail.html#votes", detail_context(workshop, participant, detail))
+    return HttpResponse(vote_widget(request, detail, detail.can))
 
 
 @require_GET
