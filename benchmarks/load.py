@@ -131,12 +131,15 @@ class Person:
         return bool(self.seat)
 
 
-def start_servers(ports: list[int], shared_socket_workers: int, database_url: str) -> list[subprocess.Popen]:
+def start_servers(
+    ports: list[int], shared_socket_workers: int, database_url: str, settings: str = "deliberation.settings"
+) -> list[subprocess.Popen]:
     """One uvicorn process per port, as `docs/deploy.md` advises behind a proxy (the clients are
     spread over the ports as the proxy would spread them). With `shared_socket_workers`, instead one
     uvicorn with that many `--workers` on the first port, sharing one listening socket."""
     env = {
         **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings,
         "DEBUG": "0",
         "SECRET_KEY": "benchmark-" + secrets.token_hex(24),
         "ALLOWED_HOSTS": "127.0.0.1",

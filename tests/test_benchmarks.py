@@ -1,5 +1,6 @@
-"""The load benchmark still runs: a tiny room end to end, so a change to how people join or vote
-cannot leave `benchmarks/load.py` measuring errors (the full runs stay out of the suite)."""
+"""The load benchmarks still run: a tiny room end to end, and a short vote budget, so a change to
+how people join or vote cannot leave `benchmarks/load.py` or `benchmarks/vote_budget.py` measuring
+errors (the full runs stay out of the suite)."""
 
 import os
 import re
@@ -31,3 +32,23 @@ def test_the_load_benchmark_runs_a_small_room_end_to_end():
     assert votes >= 6, report  # every participant voted at least once
     assert "; errors 0:" in report, report
     assert "tallies exact: True" in report, report
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_vote_budget_benchmark_measures_every_step_without_errors():
+    command = [sys.executable, "-m", "benchmarks.vote_budget", "--seconds", "1", "--rounds", "1"]
+    command += ["--statements", "3", "--concurrency", "2"]
+    result = subprocess.run(
+        command,
+        cwd=servers.ROOT,
+        env={**os.environ, "DATABASE_URL": servers.test_database_url()},
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = result.stdout
+    rates = dict(re.findall(r"^\| (floor|post|write|checked|vote) \| (\d+)/s \|", report, re.M))
+    assert set(rates) == {"floor", "post", "write", "checked", "vote"}, report
+    assert all(int(rate) > 0 for rate in rates.values()), report
+    assert "errors: 0" in report, report
