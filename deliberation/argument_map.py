@@ -5,12 +5,17 @@ Python from the loaded rows, so its cost in SQL does not grow with the map.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
+from django.db import connection
+
+from deliberation import rows
 from deliberation.models import (
     EMPTY_TALLY,
     TALLY_NAMES,
     Participant,
     Relation,
+    SourceDocument,
     Statement,
     Vote,
     Workshop,
@@ -100,13 +105,13 @@ class ArgumentMap:
 def load_argument_map(
     workshop: Workshop, viewer: Participant | None = None, include_hidden: bool = False
 ) -> ArgumentMap:
-    """Four queries whatever the size: statements, relations, their tallies, my votes."""
-    statements = Statement.objects.in_workshop(workshop)
-    statements = statements.exclude(status=Statement.Status.MERGED) if include_hidden else statements.shown_to(viewer)
-    by_id = {s.pk: s for s in statements.for_map()}
-    relations = [
-        r for r in Relation.objects.in_workshop(workshop).for_map() if r.source_id in by_id and r.target_id in by_id
-    ]
+    """Four queries whatever the size: statements, relations, their tallies, my votes.
+
+    Every page of a live room reads the map, so its queries are written once (`deliberation.rows`):
+    the ORM spent more compiling them on every read than the database spent answering.
+    """
+    by_id = _statements(workshop, viewer, include_hidden)
+    relations = [r for r in _relations(workshop) if r.source_id in by_id and r.target_id in by_id]
     statement_tallies, relation_tallies = workshop_tallies(workshop.pk)
     for statement in by_id.values():
         figures = statement_tallies.get(statement.pk, EMPTY_TALLY)
@@ -115,10 +120,72 @@ def load_argument_map(
     for relation in relations:
         figures = relation_tallies.get(relation.pk, EMPTY_TALLY)
         relation.strength_count, relation.strength_mean = figures["strength_count"], figures["strength_mean"]
-    my_votes = {}
-    for kind, statement_id, relation_id, value in Vote.objects.by(viewer).values_list(
-        "kind", "statement_id", "relation_id", "value"
-    ):
-        key = (kind, "relation", relation_id) if relation_id else (kind, "statement", statement_id)
-        my_votes[key] = value
-    return ArgumentMap(workshop, by_id, relations, my_votes)
+    return ArgumentMap(workshop, by_id, relations, _my_votes(viewer))
+
+
+def _statements(workshop: Workshop, viewer: Participant | None, include_hidden: bool) -> dict[int, Statement]:
+    """By id, the statements `StatementQuerySet.shown_to` gives this viewer (with `include_hidden`,
+    all but merged ones), each with its author and source document. `tests/test_argument_map.py`
+    holds the two rules equal."""
+    status = Statement.Status
+    if include_hidden or (viewer is not None and viewer.is_moderator):
+        rule, params = "s.status <> %s", [status.MERGED]
+    elif viewer is None:
+        rule, params = "s.status = %s", [status.VISIBLE]
+    else:
+        rule = "(s.status = %s OR (s.author_id = %s AND s.status IN (%s, %s)))"
+        params = [status.VISIBLE, viewer.pk, status.PENDING, status.REJECTED]
+    with connection.cursor() as cursor:
+        cursor.execute(_statements_sql(rule), [workshop.pk, *params])
+        found = cursor.fetchall()
+    author_at = rows.width(Statement)
+    document_at = author_at + rows.width(Participant)
+    by_id = {}
+    for row in found:
+        statement = rows.instance(Statement, row)
+        statement.author = rows.instance(Participant, row, author_at) if row[author_at] is not None else None
+        statement.source_document = (
+            rows.instance(SourceDocument, row, document_at) if row[document_at] is not None else None
+        )
+        by_id[statement.pk] = statement
+    return by_id
+
+
+@cache
+def _statements_sql(rule: str) -> str:
+    tables = (
+        f"{Statement._meta.db_table} s"
+        f" LEFT JOIN {Participant._meta.db_table} a ON a.id = s.author_id"
+        f" LEFT JOIN {SourceDocument._meta.db_table} d ON d.id = s.source_document_id"
+    )
+    columns = f"{rows.columns(Statement, 's')}, {rows.columns(Participant, 'a')}, {rows.columns(SourceDocument, 'd')}"
+    return f"SELECT {columns} FROM {tables} WHERE s.workshop_id = %s AND {rule} ORDER BY s.id"  # noqa: S608
+
+
+def _relations(workshop: Workshop) -> list[Relation]:
+    with connection.cursor() as cursor:
+        cursor.execute(_relations_sql(), [workshop.pk])
+        return [rows.instance(Relation, row) for row in cursor.fetchall()]
+
+
+@cache
+def _relations_sql() -> str:
+    return (
+        f"SELECT {rows.columns(Relation, 'r')} FROM {Relation._meta.db_table} r WHERE r.workshop_id = %s ORDER BY r.id"  # noqa: S608
+    )
+
+
+def _my_votes(viewer: Participant | None) -> dict[tuple, int]:
+    """The viewer's votes: (kind, "statement" or "relation", target id) -> value."""
+    if viewer is None:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT kind, statement_id, relation_id, value FROM {Vote._meta.db_table} WHERE participant_id = %s",  # noqa: S608
+            [viewer.pk],
+        )
+        found = cursor.fetchall()
+    return {
+        (kind, "relation", relation_id) if relation_id else (kind, "statement", statement_id): value
+        for kind, statement_id, relation_id, value in found
+    }

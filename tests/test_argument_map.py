@@ -90,3 +90,63 @@ def test_pending_statements_are_shown_only_to_their_author_and_moderators(make_w
     assert pending.pk in load_argument_map(workshop, author).statements
     assert pending.pk not in load_argument_map(workshop, other).statements
     assert pending.pk in load_argument_map(workshop, workshop.participants.get(user=moderator_user)).statements
+
+
+def _fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+def test_the_map_loads_what_the_orm_would_for_every_viewer_and_status(make_workshop, moderator_user):
+    """`load_argument_map` reads with hand-written queries; the ORM's `shown_to` is the reference
+    for who sees which statement, and its rows (with authors and documents) for what is loaded."""
+    from deliberation.domain import join_workshop
+    from deliberation.models import SourceDocument
+
+    workshop = make_workshop()
+    author, other = join_workshop(workshop, "Author"), join_workshop(workshop, "Other")
+    moderator = workshop.participants.get(user=moderator_user)
+    document = SourceDocument.objects.create(workshop=workshop, title="Report", text="Trust grows with openness.")
+    root = workshop.root()
+    by_status = {}
+    for status in Statement.Status.values:
+        statement = add_statement(author, root, Statement.Kind.POSITION, f"A {status} position")
+        merged_into = by_status["visible"] if status == "merged" else None
+        Statement.objects.filter(pk=statement.pk).update(
+            status=status, source_document=document, merged_into=merged_into
+        )
+        by_status[status] = statement
+    orphan = add_statement(other, root, Statement.Kind.POSITION, "Its author left")
+    Statement.objects.filter(pk=orphan.pk).update(author=None)
+    claim = add_statement(other, by_status["visible"], Statement.Kind.CLAIM, "A reason", relation="supports")
+    cast_vote(other, "agreement", 1, statement=claim)
+    cast_vote(other, "strength", 3, relation=claim.outgoing.get())
+    make_workshop().root()  # another workshop's statements never appear
+
+    cases = [(None, False), (author, False), (other, False), (moderator, False), (None, True), (other, True)]
+    for viewer, include_hidden in cases:
+        argument_map = load_argument_map(workshop, viewer, include_hidden=include_hidden)
+        reference = Statement.objects.in_workshop(workshop).select_related("author", "source_document")
+        reference = reference.exclude(status="merged") if include_hidden else reference.shown_to(viewer)
+        expected = {statement.pk: statement for statement in reference}
+        assert set(argument_map.statements) == set(expected), (viewer, include_hidden)
+        for pk, statement in argument_map.statements.items():
+            assert _fields(statement) == _fields(expected[pk])
+            assert (statement.author and _fields(statement.author)) == (
+                expected[pk].author and _fields(expected[pk].author)
+            )
+            assert (statement.source_document and _fields(statement.source_document)) == (
+                expected[pk].source_document and _fields(expected[pk].source_document)
+            )
+        links = Relation.objects.in_workshop(workshop).order_by("id")
+        assert [_fields(r) for r in argument_map.relations] == [
+            _fields(r) for r in links if r.source_id in expected and r.target_id in expected
+        ]
+    seen = {viewer: set(load_argument_map(workshop, viewer).statements) for viewer in (None, author, other, moderator)}
+    assert by_status["pending"].pk in seen[author] and by_status["rejected"].pk in seen[author]
+    assert by_status["pending"].pk not in seen[other] and by_status["hidden"].pk not in seen[author]
+    assert by_status["merged"].pk not in seen[moderator] and by_status["hidden"].pk in seen[moderator]
+    assert orphan.pk in seen[None] and load_argument_map(workshop).statements[orphan.pk].author is None
+    assert load_argument_map(workshop, other).my_votes == {
+        ("agreement", "statement", claim.pk): 1,
+        ("strength", "relation", claim.outgoing.get().pk): 3,
+    }
