@@ -357,17 +357,11 @@ def main() -> None:
         "--no-analyze", dest="analyze", action="store_false", help="leave the tables without planner statistics"
     )
     args = parser.parse_args()
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a scratch PostgreSQL database.")
+    database_url = scratch_database_url()
 
     workshop, rows = prepare(args.statements)
     statement_ids = [row.pk for row in rows]
-    ports = []
-    while len(ports) < (1 if args.shared_socket else args.workers):
-        port = _free_port()
-        if port not in ports:
-            ports.append(port)
+    ports = free_ports(1 if args.shared_socket else args.workers)
     # collectstatic writes staticfiles/; in a development checkout, WhiteNoise would then serve those
     # copies instead of the files being edited, so a folder this run creates is removed afterwards.
     collected = ROOT / "staticfiles"
@@ -417,12 +411,24 @@ def run_loop(coroutine):
     return uvloop.run(coroutine)
 
 
-def _free_port() -> int:
+def scratch_database_url() -> str:
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a scratch PostgreSQL database.")
+    return database_url
+
+
+def free_ports(count: int) -> list[int]:
     import socket
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    ports = []
+    while len(ports) < count:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in ports:
+            ports.append(port)
+    return ports
 
 
 if __name__ == "__main__":

@@ -28,10 +28,11 @@ from benchmarks.load import (
     SEATS_PER_CLIENT,
     Person,
     Stats,
-    _free_port,
     closed_loop,
+    free_ports,
     prepare,
     run_loop,
+    scratch_database_url,
     start_servers,
     stop_servers,
 )
@@ -106,17 +107,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--statements", type=int, default=12)
     args = parser.parse_args()
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a scratch PostgreSQL database.")
+    database_url = scratch_database_url()
 
     workshop, rows = prepare(args.statements)
     statement_ids = [row.pk for row in rows]
-    ports = []
-    while len(ports) < args.workers:
-        port = _free_port()
-        if port not in ports:
-            ports.append(port)
+    ports = free_ports(args.workers)
     collected = ROOT / "staticfiles"
     collected_before = collected.exists()
     servers = start_servers(ports, 0, database_url, settings="benchmarks.budget_settings")

@@ -12,12 +12,10 @@ import pytest
 from tests import servers
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_load_benchmark_runs_a_small_room_end_to_end():
-    command = [sys.executable, "-m", "benchmarks.load", "--participants", "6", "--duration", "3", "--ramp", "1"]
-    command += ["--statements", "3", "--concurrency", "2", "--probe-seconds", "1"]
+def run_benchmark(module: str, *arguments: str) -> str:
+    """Run `python -m benchmarks.<module>` against the test database; its report."""
     result = subprocess.run(
-        command,
+        [sys.executable, "-m", f"benchmarks.{module}", *arguments],
         cwd=servers.ROOT,
         env={**os.environ, "DATABASE_URL": servers.test_database_url()},
         capture_output=True,
@@ -25,7 +23,26 @@ def test_the_load_benchmark_runs_a_small_room_end_to_end():
         timeout=240,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    report = result.stdout
+    return result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_load_benchmark_runs_a_small_room_end_to_end():
+    report = run_benchmark(
+        "load",
+        "--participants",
+        "6",
+        "--duration",
+        "3",
+        "--ramp",
+        "1",
+        "--statements",
+        "3",
+        "--concurrency",
+        "2",
+        "--probe-seconds",
+        "1",
+    )
     floor, ceiling = re.search(r"floor /healthz: ([\d.]+)/s; vote ceiling: ([\d.]+)/s", report).groups()
     assert float(floor) > 0 and float(ceiling) > 0
     votes = int(re.search(r"^\| vote \| (\d+) \|", report, re.M).group(1))
@@ -36,18 +53,7 @@ def test_the_load_benchmark_runs_a_small_room_end_to_end():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_vote_budget_benchmark_measures_every_step_without_errors():
-    command = [sys.executable, "-m", "benchmarks.vote_budget", "--seconds", "1", "--rounds", "1"]
-    command += ["--statements", "3", "--concurrency", "2"]
-    result = subprocess.run(
-        command,
-        cwd=servers.ROOT,
-        env={**os.environ, "DATABASE_URL": servers.test_database_url()},
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = result.stdout
+    report = run_benchmark("vote_budget", "--seconds", "1", "--rounds", "1", "--statements", "3", "--concurrency", "2")
     rates = dict(re.findall(r"^\| (floor|post|write|checked|vote) \| (\d+)/s \|", report, re.M))
     assert set(rates) == {"floor", "post", "write", "checked", "vote"}, report
     assert all(int(rate) > 0 for rate in rates.values()), report
