@@ -54,6 +54,8 @@ def vote_widget(
     vote_error: DomainError | None = None,
     vote_note: str | None = None,
 ) -> SafeString:
+    """The widget for `detail.statement`. `can` is the page's `helpers.abilities`: the forms show
+    only to those who may vote (the domain checks every vote again)."""
     statement, workshop = detail.statement, detail.workshop
     pk = int(statement.pk)
     words = _phrases(get_language())
