@@ -1,7 +1,7 @@
 """A small fixed-window rate limiter on Django's cache (Redis when `REDIS_URL` is set).
 
 Pages and the API call `check_rate` with a key naming who does what, e.g. `join:ip:<addr>` or
-`vote:participant:<id>`; past the limit it raises the domain's `RateLimited` (status 429).
+`statement:participant:<id>`; past the limit it raises the domain's `RateLimited` (status 429).
 The named limits below are the defaults the participant pages use; `settings.RATE_LIMITS` may
 override any of them as `{"name": (limit, window_seconds)}`.
 """
@@ -58,6 +58,12 @@ def check_named(name: str, who: str, cost: int = 1) -> int:
     """`check_rate` with one of the named default limits, e.g. `check_named("vote", "participant:7")`."""
     limit, window = limit_for(name)
     return check_rate(f"{name}:{who}", limit, window, cost=cost)
+
+
+def check_vote_rate(resume_token: str) -> int:
+    """The vote limit, per seat. A seat is named by its resume token, which a page's vote knows
+    before it reads the seat's row (`domain.votes.cast_vote_by_seat`)."""
+    return check_named("vote", f"seat:{resume_token}")
 
 
 def client_ip(request) -> str:

@@ -12,15 +12,17 @@ from django.db import connection
 from django.db.models import Model
 
 
-def columns(model: type[Model], alias: str) -> str:
-    """`alias."col", …` for every concrete field of `model`, in the order `instance` reads them."""
+def columns(model: type[Model], alias: str, only: tuple[str, ...] | None = None) -> str:
+    """`alias."col", …` for every concrete field of `model` (or the fields named in `only`), in the
+    order `instance` reads them."""
     quote = connection.ops.quote_name
-    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in _fields(model, only))
 
 
-def instance(model: type[Model], row, start: int = 0) -> Model:
-    """The `model` whose columns begin at `row[start]` (as `columns` listed them)."""
-    names, converters = _reading(model, connection.vendor)
+def instance(model: type[Model], row, start: int = 0, only: tuple[str, ...] | None = None) -> Model:
+    """The `model` whose columns begin at `row[start]` (as `columns` listed them). With `only`, the
+    other fields are deferred, as `QuerySet.only` leaves them: reading one costs a query."""
+    names, converters = _reading(model, connection.vendor, only)
     values = list(row[start : start + len(names)])
     for index, expression, functions in converters:
         for convert in functions:
@@ -28,14 +30,20 @@ def instance(model: type[Model], row, start: int = 0) -> Model:
     return model.from_db(connection.alias, names, values)
 
 
-def width(model: type[Model]) -> int:
-    return len(model._meta.concrete_fields)
+def width(model: type[Model], only: tuple[str, ...] | None = None) -> int:
+    return len(_fields(model, only))
 
 
 @cache
-def _reading(model: type[Model], vendor: str):
-    """Field names and, per column that needs them, the converters the ORM would apply."""
+def _fields(model: type[Model], only: tuple[str, ...] | None) -> tuple:
     fields = model._meta.concrete_fields
+    return tuple(fields) if only is None else tuple(field for field in fields if field.attname in only)
+
+
+@cache
+def _reading(model: type[Model], vendor: str, only: tuple[str, ...] | None):
+    """Field names and, per column that needs them, the converters the ORM would apply."""
+    fields = _fields(model, only)
     converters = []
     for index, field in enumerate(fields):
         expression = field.get_col(model._meta.db_table)

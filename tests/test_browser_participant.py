@@ -51,9 +51,16 @@ def run_the_flow(page, live_server_url, workshop, name):
         f"() => document.querySelector('#statement-{objection.pk}-tally').textContent.includes('▲ 1')"
     )
     assert page.locator(f"#statement-{objection.pk}-votes button.agree-2").get_attribute("aria-pressed") == "true"
+    # A second vote from the widget the first one answered with (its forms carry no CSRF field:
+    # htmx sends the page's token as a header).
+    page.click(f"#statement-{objection.pk}-votes button.agree--1")
+    page.wait_for_function(
+        f"() => document.querySelector('#statement-{objection.pk}-tally').textContent.includes('▼ 1')"
+    )
+    assert page.locator(f"#statement-{objection.pk}-votes button.agree--1").get_attribute("aria-pressed") == "true"
     assert page.evaluate("window.__noReload") is True
     participant = Participant.objects.get(display_name=name)
-    assert Vote.objects.get(participant=participant, statement=objection).value == 2
+    assert Vote.objects.get(participant=participant, statement=objection).value == -1
 
 
 def test_a_participant_joins_contributes_and_votes_on_a_desktop(workshop, live_server_url, page):

@@ -53,9 +53,14 @@ def vote_widget(
     can: dict,
     vote_error: DomainError | None = None,
     vote_note: str | None = None,
+    csrf_field: bool = True,
 ) -> SafeString:
     """The widget for `detail.statement`. `can` is the page's `helpers.abilities`: the forms show
-    only to those who may vote (the domain checks every vote again)."""
+    only to those who may vote (the domain checks every vote again).
+
+    Without `csrf_field` the forms carry no token of their own: for a widget that answers an htmx
+    request, whose page already sends its token with every htmx request (`hx-headers` on the body
+    of `base.html`). Masking a fresh token costs more than the rest of the widget."""
     statement, workshop = detail.statement, detail.workshop
     pk = int(statement.pk)
     words = _phrases(get_language())
@@ -70,14 +75,15 @@ def vote_widget(
         parts.append(f'<p class="note" role="status">{_e(vote_note)}</p>')
     if can["can_vote"] and statement.status == Statement.Status.VISIBLE:
         url = _e(reverse("vote_statement", args=[workshop.slug, pk]))
-        csrf = _e(get_token(request))  # one token for every form of the widget
+        token = ""
+        if csrf_field:  # one token for every form of the widget
+            token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(get_token(request))}">'
 
         def form(css: str, kind: str) -> str:
             return (
                 f'<form method="post" action="{url}" class="{css}" hx-post="{url}" '
                 f'hx-target="#statement-{pk}-votes" hx-swap="outerHTML">'
-                f'<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
-                f'<input type="hidden" name="kind" value="{_e(kind)}">'
+                f'{token}<input type="hidden" name="kind" value="{_e(kind)}">'
             )
 
         if workshop.allow_agreement_votes:

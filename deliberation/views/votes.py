@@ -9,17 +9,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation.domain import DomainError, cast_vote, retract_vote
+from deliberation.domain.votes import STATEMENT_KINDS, cast_vote_by_seat
 from deliberation.models import Relation, Statement, Vote
-from deliberation.ratelimit import check_named
+from deliberation.ratelimit import check_vote_rate
 
+from .detail import Detail
 from .helpers import domain_errors, require_seat, statement_in
-from .workshop import render_statement, render_votes
+from .seats import held_seats, signed_in
+from .workshop import render_statement, render_votes, votes_answer
 
-STATEMENT_KINDS = (Vote.Kind.AGREEMENT, Vote.Kind.LENS_A, Vote.Kind.LENS_B)
 
-
-def _cast(participant, kind: str, data, **target) -> str:
-    check_named("vote", f"participant:{participant.pk}")
+def _cast(participant, kind: str, data, counted: bool = False, **target) -> str:
+    if not counted:
+        check_vote_rate(participant.resume_token)
     if data.get("retract"):
         retract_vote(participant, kind, **target)
         return _("Your vote is taken back.")
@@ -30,13 +32,25 @@ def _cast(participant, kind: str, data, **target) -> str:
 @require_POST
 @domain_errors
 def vote_statement(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+    kind = request.POST.get("kind", Vote.Kind.AGREEMENT)
+    token = held_seats(request).get(slug)
+    counted = bool(token) and not signed_in(request)
+    if counted:
+        check_vote_rate(token)
+        if request.htmx and not request.POST.get("retract"):
+            cast = cast_vote_by_seat(token, slug, statement_id, kind, request.POST.get("value"))
+            if cast is not None:
+                participant, statement, mine = cast
+                my_votes = {(kind, statement.pk): value for kind, value in mine.items()}
+                detail = Detail(statement.workshop, participant, statement, [], [], [], [], my_votes, [], [], [], [])
+                return votes_answer(request, detail, vote_note=_("Your vote is counted."))
+    # Anything the one-statement vote did not write goes the full way, which says why.
     workshop, participant = require_seat(request, slug)
     statement = statement_in(workshop, participant, statement_id)
-    kind = request.POST.get("kind", Vote.Kind.AGREEMENT)
     try:
         if kind not in STATEMENT_KINDS:
             raise DomainError(_("Unknown kind of vote."), field="kind")
-        note = _cast(participant, kind, request.POST, statement=statement)
+        note = _cast(participant, kind, request.POST, counted=counted, statement=statement)
     except DomainError as error:
         return render_votes(request, workshop, participant, statement, status=error.status, vote_error=error)
     if not request.htmx:

@@ -177,8 +177,18 @@ def render_votes(
         return render_statement(
             request, workshop, participant, statement, "votes", status, vote_error=vote_error, vote_note=vote_note
         )
-    detail = load_votes(workshop, participant, statement)
-    widget = vote_widget(request, detail, detail.can, vote_error, vote_note)
+    return votes_answer(request, load_votes(workshop, participant, statement), status, vote_error, vote_note)
+
+
+def votes_answer(
+    request: HttpRequest,
+    detail: Detail,
+    status: int = 200,
+    vote_error: DomainError | None = None,
+    vote_note: str | None = None,
+) -> HttpResponse:
+    """The vote widget and, out of band, the outline's tally, for htmx."""
+    widget = vote_widget(request, detail, detail.can, vote_error, vote_note, csrf_field=False)
     response = HttpResponse(widget + tally_html(detail.statement, detail.tally_visible, oob=True), status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from deliberation import domain
 from deliberation.models import Annotation, Event, SourceDocument, Vote
-from deliberation.ratelimit import check_named
+from deliberation.ratelimit import check_named, check_vote_rate
 
 from .. import serializers as s
 from ..common import IdPagination, get_in, seated
@@ -54,7 +54,7 @@ class VoteList(ListModelMixin, GenericAPIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         target = vote_target(workshop, seat, values)
-        check_named("vote", f"participant:{seat.pk}")
+        check_vote_rate(seat.resume_token)
         vote = domain.cast_vote(seat, values["kind"], values["value"], **target)
         vote.refresh_from_db()
         return Response(s.VoteSerializer(vote).data)
@@ -69,7 +69,7 @@ class VoteRetract(GenericAPIView):
         data = s.VoteTargetSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         target = vote_target(workshop, seat, data.validated_data)
-        check_named("vote", f"participant:{seat.pk}")
+        check_vote_rate(seat.resume_token)
         domain.retract_vote(seat, data.validated_data["kind"], **target)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
