@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from deliberation.domain import cast_vote
 from deliberation.domain.votes import _upsert_with_event
 from deliberation.models import Participant, Vote
-from deliberation.ratelimit import check_named
+from deliberation.ratelimit import check_vote_rate
 from deliberation.views.helpers import domain_errors, require_seat, statement_in
 
 
@@ -45,11 +45,11 @@ def write_only(request: HttpRequest, workshop_id: int, statement_id: int) -> Htt
 @require_POST
 @domain_errors
 def checked_vote(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
-    """A real vote's checks and write (seat, statement, rate limit, the domain's rules), answered
-    with 204 instead of the vote widget."""
+    """The full way's checks and write (seat, statement, rate limit, the domain's rules, each read
+    apart), answered with 204 instead of the vote widget."""
     workshop, participant = require_seat(request, slug)
     statement = statement_in(workshop, participant, statement_id)
-    check_named("vote", f"participant:{participant.pk}")
+    check_vote_rate(participant.resume_token)
     cast_vote(participant, Vote.Kind.AGREEMENT, request.POST.get("value", ""), statement=statement)
     return HttpResponse(status=204)
 

@@ -6,9 +6,11 @@ serving setup and the vote ceiling of `benchmarks/load.py`).
 2. `post`: a trivial POST with a form body, through the CSRF check, one trivial query;
 3. `write`: the vote's one write statement (the vote and its event) for a seat named in the form,
    nothing checked and nothing rendered: no vote that checks who votes can cost less;
-4. `checked`: a real vote's checks and write (seat, statement, rate limit, the domain's rules),
-   answered with 204 instead of the vote widget;
-5. `vote`: the real vote, the page's endpoint, answering with the widget and the outline's tally.
+4. `checked`: the full way's checks and write (the seat, the statement, the rate limit and the
+   domain's rules, each read apart, then the write), answered with 204 instead of the vote widget;
+5. `vote`: the real vote, the page's endpoint: the seat, the statement, the rules, the write and
+   the new tally in one statement (`domain.votes.cast_vote_by_seat`), answered with the widget and
+   the outline's tally.
 
 The probes of 2–4 are served only here (`benchmarks/budget_site.py`). Each round measures the five
 in turn; the ratios are to the floor of the same round. Run against a scratch database:
