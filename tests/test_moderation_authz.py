@@ -24,12 +24,6 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "participant", "observer", "other_moderator", "moderator", "owner"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The owner's account is made with a password for every one of the ~200 cases."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class Room:
     workshop: Workshop

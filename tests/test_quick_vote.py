@@ -174,18 +174,17 @@ def test_the_allowed_votes_are_allowed_both_ways(room, workshop, bob):
     assert compare(room, workshop, bob, LENS_VOTE)
 
 
-@pytest.mark.parametrize(("name", "choice"), ONE_CHANGE, ids=[f"{name}={choice!r}" for name, choice in ONE_CHANGE])
-def test_both_ways_agree_when_one_part_of_the_vote_changes(room, workshop, bob, name, choice):
-    compare(room, workshop, bob, {**ALLOWED, name: choice})
-
-
-@pytest.mark.parametrize(("name", "choice"), LENS_CHANGE, ids=[f"{name}={choice!r}" for name, choice in LENS_CHANGE])
-def test_both_ways_agree_when_one_part_of_a_lens_vote_changes(room, workshop, bob, name, choice):
-    compare(room, workshop, bob, {**LENS_VOTE, name: choice})
+def test_both_ways_agree_when_one_part_of_a_vote_changes(room, workshop, bob):
+    """Every single change of the allowed agreement vote, and of the allowed lens vote in what
+    opens lens votes; each state is rolled back before the next."""
+    allowed = [(ALLOWED, name, choice) for name, choice in ONE_CHANGE]
+    allowed += [(LENS_VOTE, name, choice) for name, choice in LENS_CHANGE]
+    outcomes = {compare(room, workshop, bob, {**base, name: choice}) for base, name, choice in allowed}
+    assert outcomes == {True, False}  # some changes keep the vote allowed, most refuse it
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(change=changes)
 def test_both_ways_agree_when_several_parts_change(room, workshop, bob, change):
