@@ -462,8 +462,10 @@ class Vote(models.Model):
     # (low, high) inclusive, also enforced by check constraints below.
     RANGES = {VoteKind.AGREEMENT: (-2, 2), VoteKind.STRENGTH: (0, 4), VoteKind.LENS_A: (0, 4), VoteKind.LENS_B: (0, 4)}
 
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="votes")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    # No index of their own: the (workshop, kind) index and the unique constraints, which begin
+    # with these columns, serve every lookup, and each vote would write to two more indexes.
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="votes", db_index=False)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes", db_index=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     statement = models.ForeignKey(Statement, null=True, blank=True, on_delete=models.CASCADE, related_name="votes")
     relation = models.ForeignKey(Relation, null=True, blank=True, on_delete=models.CASCADE, related_name="votes")
@@ -604,7 +606,8 @@ class Event(models.Model):
     It feeds the live streams (its id is the SSE id), the audit log and reproducible reports.
     """
 
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: the (workshop, id) index begins with it.
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="events", db_index=False)
     verb = models.CharField(max_length=40)
     actor = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     actor_user = models.ForeignKey(
