@@ -166,7 +166,7 @@ def cast_vote_by_seat(
         setattr(statement, name, figure)
     mine = dict(zip(STATEMENT_KINDS, row[at + len(TALLY_NAMES) :], strict=True))
     participant.workshop = statement.workshop = workshop
-    return participant, statement, {kind: value for kind, value in mine.items() if value is not None}
+    return participant, statement, {voted: cast for voted, cast in mine.items() if cast is not None}
 
 
 # What the vote's answer (the vote widget and the outline's tally) reads of the three rows; the

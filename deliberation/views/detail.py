@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.domain.votes import STATEMENT_KINDS
 from deliberation.models import (
     TALLY_NAMES,
     Annotation,
@@ -21,7 +22,6 @@ from deliberation.models import (
 from .helpers import abilities
 from .outline import tally_shown
 
-STATEMENT_VOTE_KINDS = (Vote.Kind.AGREEMENT, Vote.Kind.LENS_A, Vote.Kind.LENS_B)
 SCALE_CHOICES = [(0, _("Not at all")), (1, _("A little")), (2, _("Somewhat")), (3, _("Much")), (4, _("Very much"))]
 
 AGREEMENT_CHOICES = [
@@ -157,8 +157,6 @@ def load_votes(workshop: Workshop, viewer: Participant | None, statement: Statem
         setattr(statement, name, figures[name])
     statement.workshop = workshop
     my_votes = {
-        (kind, statement.pk): figures[f"my_{kind}"]
-        for kind in STATEMENT_VOTE_KINDS
-        if figures.get(f"my_{kind}") is not None
+        (kind, statement.pk): figures[f"my_{kind}"] for kind in STATEMENT_KINDS if figures.get(f"my_{kind}") is not None
     }
     return Detail(workshop, viewer, statement, [], [], [], [], my_votes, [], [], [], [])
