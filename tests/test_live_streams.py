@@ -148,3 +148,57 @@ def test_an_event_whose_commit_stalls_is_waited_for_not_skipped(open_workshop, l
         stalled.join(10)
         stream.close()
         watcher.close()
+
+
+def test_a_stream_that_opens_while_an_earlier_commit_is_pending_still_receives_it(open_workshop, live_server_url):
+    """The first stream of a workshop in a process starts its feed where the client left off, not at
+    the newest committed event: an event with a lower id whose transaction is still open must reach it."""
+    workshop, position = open_workshop
+    watcher = Person(live_server_url, workshop, "Watcher")
+    slow, quick = join_workshop(workshop, "Slow voter"), join_workshop(workshop, "Quick voter")
+    last_seen = Event.objects.filter(workshop=workshop).latest("id").pk
+    inserted, release = threading.Event(), threading.Event()
+    stalled = threading.Thread(target=_vote_held_open, args=(slow, position, 1, inserted, release, True))
+    stalled.start()
+    stream = None
+    try:
+        assert inserted.wait(10)
+        cast_vote(quick, Vote.Kind.AGREEMENT, -1, statement=position)
+        stream = Stream(watcher, last_event_id=last_seen)
+        received = []
+        while (message := stream.messages.get(timeout=10)).get("event") != "presence":
+            received.append(int(message["id"]))  # the stream sends what it has, then the room's presence
+        release.set()
+        stalled.join(10)
+        expected = list(Event.objects.filter(verb="vote.cast").order_by("id").values_list("id", flat=True))
+        assert len(expected) == 2
+        while len(received) < len(expected):
+            received.append(stream.next_event("tally", timeout=5)["id"])
+        assert received == expected
+    finally:
+        release.set()
+        stalled.join(10)
+        if stream:
+            stream.close()
+        watcher.close()
+
+
+def test_holes_left_by_many_rolled_back_events_are_passed_together(open_workshop, live_server_url):
+    """Holes seen at once share one grace period (a killed process leaves many at a time): the
+    stream is not held back by one grace period per hole."""
+    workshop, position = open_workshop
+    watcher = Person(live_server_url, workshop, "Watcher")
+    voter = join_workshop(workshop, "Voter")
+    last_seen = Event.objects.filter(workshop=workshop).latest("id").pk
+    for value in (-2, -1, 0, 1):  # four events written, then rolled back: four holes
+        with transaction.atomic():
+            cast_vote(voter, Vote.Kind.AGREEMENT, value, statement=position)
+            transaction.set_rollback(True)
+    cast_vote(voter, Vote.Kind.AGREEMENT, 2, statement=position)
+    expected = Event.objects.get(verb="vote.cast").pk
+    stream = Stream(watcher, last_event_id=last_seen)
+    try:
+        assert stream.next_event("tally", timeout=GAP_GRACE_SECONDS + 2)["id"] == expected
+    finally:
+        stream.close()
+        watcher.close()

@@ -8,8 +8,13 @@
 Event ids are assigned when a transaction inserts the row, but transactions commit in any order.
 So the hub only moves past an id once every lower id is visible, or once it is sure the id will
 never appear (a rolled-back insert leaves a permanent hole): the id has stayed missing for a grace
-period and every transaction that was running when the hole was first seen has ended. That keeps
-streams gap-free and in order even when a commit stalls for seconds on a busy machine.
+period and every transaction that was running when the hole was first seen has ended. Each hole keeps
+the time it was first seen, so many holes at once (a killed process leaves one per open vote) are
+passed after one grace period, not one each. That keeps streams gap-free and in order even when a
+commit stalls for seconds on a busy machine.
+
+A new feed starts at its first stream's position, not at the newest committed event: an event with
+a lower id may still be committing, and only the feed's reading in id order can wait for it.
 """
 
 import asyncio
@@ -66,8 +71,8 @@ class Feed:
     streams: Counter = field(default_factory=Counter)  # participant id -> open streams
     presence: dict = field(default_factory=lambda: {"connected": 0, "streams": 0})
     presence_version: int = 0
-    gap_since: float | None = None
-    gap_xmax: int | None = None  # PostgreSQL: the first transaction id not yet started when the hole was seen
+    holes: dict[int, tuple[float, int | None]] = field(default_factory=dict)
+    # missing id -> when it was first seen missing, and (PostgreSQL) the first transaction id not yet started then
     idle_since: float | None = None
 
     def __post_init__(self):
@@ -130,11 +135,11 @@ class Hub:
             self.tasks.append(loop.create_task(self._listener()))
 
     # --- streams --------------------------------------------------------------------------
-    def subscribe(self, workshop_id: int, position: int, participant_id: int, start: int) -> Subscription:
-        """Follow a workshop from `position`; `start` is its latest committed event (for a new feed)."""
+    def subscribe(self, workshop_id: int, position: int, participant_id: int) -> Subscription:
+        """Follow a workshop from `position` (a new feed starts there too, see the module docstring)."""
         feed = self.feeds.get(workshop_id)
         if feed is None:
-            feed = self.feeds[workshop_id] = Feed(workshop_id, cursor=start)
+            feed = self.feeds[workshop_id] = Feed(workshop_id, cursor=position)
         feed.streams[participant_id] += 1
         self.presence_dirty = True
         self.poke(workshop_id)
@@ -176,24 +181,26 @@ class Hub:
             rows, visible, (xmin, xmax) = await self._db(_events_after, feed.workshop_id, feed.cursor)
             if not rows:
                 return
-            ready, position = [], feed.cursor
+            ready, position, now = [], feed.cursor, time.monotonic()
             by_id = {row["id"]: row for row in rows}
-            for event_id in range(feed.cursor + 1, rows[-1]["id"] + 1):
+            span = range(feed.cursor + 1, rows[-1]["id"] + 1)
+            for event_id in span:
                 if event_id not in visible:  # not committed yet, or rolled back
-                    if feed.gap_since is None:
-                        feed.gap_since, feed.gap_xmax = time.monotonic(), xmax
-                    waited = time.monotonic() - feed.gap_since
+                    feed.holes.setdefault(event_id, (now, xmax))
+            for event_id in span:
+                if event_id not in visible:
+                    seen, seen_xmax = feed.holes[event_id]
+                    waited = now - seen
                     # A transaction already running when the hole was seen may still commit the id.
-                    may_commit = xmin is not None and feed.gap_xmax is not None and xmin < feed.gap_xmax
+                    may_commit = xmin is not None and seen_xmax is not None and xmin < seen_xmax
                     if waited < GAP_GRACE_SECONDS or (may_commit and waited < GAP_MAX_SECONDS):
                         break
                     log.warning("Event %s did not appear within %.0f s: taken as rolled back", event_id, waited)
-                    feed.gap_since = None  # waited long enough: it was rolled back
                 elif event_id in by_id:
                     ready.append(_message(by_id[event_id]))
-                    feed.gap_since = None
                 position = event_id
             feed.cursor = position
+            feed.holes = {hole: seen for hole, seen in feed.holes.items() if hole > position}
             if ready:
                 feed.publish(ready)
             if position < rows[-1]["id"]:  # stopped at a gap: look again shortly

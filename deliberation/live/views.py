@@ -39,7 +39,7 @@ async def workshop_events(request: HttpRequest, slug: str) -> HttpResponse:
     # pool now, or a room full of open streams would hold every connection. The hub reads for all.
     await sync_to_async(_release_connection)()
     hub = Hub.get()
-    subscription = hub.subscribe(workshop.pk, position, participant.pk, start=latest)
+    subscription = hub.subscribe(workshop.pk, position, participant.pk)
     response = StreamingHttpResponse(_stream(hub, subscription), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"  # nginx: do not buffer the stream
