@@ -37,7 +37,15 @@ class Person:
 class Stream:
     """Reads `event:`/`id:`/`data:` messages into a queue until closed."""
 
-    def __init__(self, person: Person, last_event_id: int | None = None, base_url: str | None = None):
+    def __init__(
+        self,
+        person: Person,
+        last_event_id: int | None = None,
+        base_url: str | None = None,
+        page_position: int | None = None,
+    ):
+        """`last_event_id` reconnects as a stream does (the header); `page_position` opens the stream
+        as a page does (`?last_event_id=`, the newest event when it was rendered)."""
         self.messages: queue.Queue = queue.Queue()
         self.ready = threading.Event()
         self._stop = threading.Event()
@@ -45,9 +53,10 @@ class Stream:
             base_url=base_url or person.base_url, cookies=person.http.cookies, timeout=httpx.Timeout(5, read=None)
         )
         headers = {"Last-Event-ID": str(last_event_id)} if last_event_id is not None else {}
-        self.thread = threading.Thread(
-            target=self._run, args=(f"/w/{person.workshop.slug}/events", headers), daemon=True
-        )
+        path = f"/w/{person.workshop.slug}/events"
+        if page_position is not None:
+            path += f"?last_event_id={page_position}"
+        self.thread = threading.Thread(target=self._run, args=(path, headers), daemon=True)
         self.thread.start()
         assert self.ready.wait(10), "the stream did not open"
 

@@ -202,3 +202,38 @@ def test_holes_left_by_many_rolled_back_events_are_passed_together(open_workshop
     finally:
         stream.close()
         watcher.close()
+
+
+def test_a_page_rendered_while_an_earlier_commit_is_pending_still_receives_it(open_workshop, live_server_url):
+    """A page names the newest committed event, but a lower id may still commit; the page does not
+    show it either, so its stream must deliver it (at the price of one event the page already shows)."""
+    workshop, position = open_workshop
+    early, late = Person(live_server_url, workshop, "Early"), Person(live_server_url, workshop, "Late")
+    slow, quick = join_workshop(workshop, "Slow voter"), join_workshop(workshop, "Quick voter")
+    opened = Stream(early)  # the workshop's feed in this process is running
+    inserted, release = threading.Event(), threading.Event()
+    stalled = threading.Thread(target=_vote_held_open, args=(slow, position, 1, inserted, release, True))
+    stalled.start()
+    page = None
+    try:
+        assert inserted.wait(10)
+        cast_vote(quick, Vote.Kind.AGREEMENT, -1, statement=position)
+        rendered_at = Event.objects.filter(workshop=workshop).latest("id").pk  # what a page names now
+        page = Stream(late, page_position=rendered_at)
+        while page.messages.get(timeout=10).get("event") != "presence":
+            pass
+        release.set()
+        stalled.join(10)
+        pending = Event.objects.get(verb="vote.cast", actor=slow).pk
+        assert pending < rendered_at
+        received = set()
+        while pending not in received:
+            received.add(page.next_event("tally", timeout=5)["id"])
+    finally:
+        release.set()
+        stalled.join(10)
+        for stream in (opened, page):
+            if stream:
+                stream.close()
+        early.close()
+        late.close()

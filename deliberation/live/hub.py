@@ -145,6 +145,12 @@ class Hub:
         self.poke(workshop_id)
         return Subscription(feed, participant_id, position)
 
+    def settled(self, workshop_id: int, position: int) -> int:
+        """`position`, or earlier if this process's feed of the workshop has not settled that far:
+        an event below it may still commit (see `live.views` on a page's position)."""
+        feed = self.feeds.get(workshop_id)
+        return position if feed is None else min(position, feed.cursor)
+
     def unsubscribe(self, subscription: Subscription) -> None:
         feed = subscription.feed
         feed.streams[subscription.participant_id] -= 1

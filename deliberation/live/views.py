@@ -1,7 +1,12 @@
 """The event stream of a workshop: `GET /w/<slug>/events` as Server-Sent Events.
 
-A client that reconnects sends `Last-Event-ID` (or `?last_event_id=`) and first receives every
-event it missed, from the Event table, then the live ones: no gaps, no duplicates, in order.
+A client that reconnects sends `Last-Event-ID` and first receives every event it missed, from the
+Event table, then the live ones: no gaps, no duplicates, in order.
+
+A page opens its stream with `?last_event_id=`, the newest event committed when it was rendered.
+An event with a lower id may still have been committing then, so the page does not show it either:
+such a stream starts no later than its workshop's feed has settled (`Hub.settled`). It may be sent
+an event the page already shows (its region is fetched twice), never left without one.
 """
 
 import asyncio
@@ -32,13 +37,15 @@ async def workshop_events(request: HttpRequest, slug: str) -> HttpResponse:
     if participant is None:
         return HttpResponse(_("Join this workshop to follow it live."), status=403, content_type="text/plain")
     latest = await latest_event_id(workshop.pk)
-    position = _position(request)
+    position, reconnected = _position(request)
     # A client cannot skip ahead of the log (an id from another database would silence its stream).
     position = latest if position is None else min(position, latest)
     # A stream lasts as long as the visit: give this request's database connection back to the
     # pool now, or a room full of open streams would hold every connection. The hub reads for all.
     await sync_to_async(_release_connection)()
     hub = Hub.get()
+    if not reconnected:
+        position = hub.settled(workshop.pk, position)
     subscription = hub.subscribe(workshop.pk, position, participant.pk)
     response = StreamingHttpResponse(_stream(hub, subscription), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache, no-transform"
@@ -79,12 +86,15 @@ def _release_connection() -> None:
     connection.close()
 
 
-def _position(request: HttpRequest) -> int | None:
-    raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id") or ""
+def _position(request: HttpRequest) -> tuple[int | None, bool]:
+    """Where the client stands, and whether it says so as a reconnecting stream (`Last-Event-ID`,
+    exact) rather than as a page (`?last_event_id=`)."""
+    header = request.headers.get("Last-Event-ID")
+    raw = header or request.GET.get("last_event_id") or ""
     try:
-        return max(0, int(raw))
+        return max(0, int(raw)), bool(header)
     except ValueError:
-        return None
+        return None, False
 
 
 async def latest_event_id(workshop_id: int) -> int:
