@@ -186,36 +186,17 @@ def tally_expressions(votes: str = "") -> dict:
     }
 
 
-# What one vote adds to its statement's `StatementTally` row, column by column (`{v}` is the vote's
-# alias). Migration 0004's triggers add and take these parts (from their own frozen copy).
-TALLY_PARTS = {
-    "agreement_count": "CASE WHEN {v}.kind = 'agreement' THEN 1 ELSE 0 END",
-    "agreement_sum": "CASE WHEN {v}.kind = 'agreement' THEN {v}.value ELSE 0 END",
-    "agree_count": "CASE WHEN {v}.kind = 'agreement' AND {v}.value > 0 THEN 1 ELSE 0 END",
-    "disagree_count": "CASE WHEN {v}.kind = 'agreement' AND {v}.value < 0 THEN 1 ELSE 0 END",
-    "unsure_count": "CASE WHEN {v}.kind = 'agreement' AND {v}.value = 0 THEN 1 ELSE 0 END",
-    "lens_a_count": "CASE WHEN {v}.kind = 'lens_a' THEN 1 ELSE 0 END",
-    "lens_a_sum": "CASE WHEN {v}.kind = 'lens_a' THEN {v}.value ELSE 0 END",
-    "lens_b_count": "CASE WHEN {v}.kind = 'lens_b' THEN 1 ELSE 0 END",
-    "lens_b_sum": "CASE WHEN {v}.kind = 'lens_b' THEN {v}.value ELSE 0 END",
-}
-
-
-def tally_figures(row: str) -> str:
-    """`tally_expressions` as columns of a `StatementTally` row aliased `row` (its columns NULL when
-    a statement has no row yet), in the order of TALLY_NAMES. A mean is the sum over the count, as
-    the databases' AVG computes it: an exact decimal on PostgreSQL, a float on SQLite."""
-    decimal = "NUMERIC" if connection.vendor == "postgresql" else "REAL"
-    return f"""
-        COALESCE({row}.agreement_count, 0),
-        CAST({row}.agreement_sum AS {decimal}) / NULLIF({row}.agreement_count, 0),
-        COALESCE({row}.agree_count, 0),
-        COALESCE({row}.disagree_count, 0),
-        COALESCE({row}.unsure_count, 0),
-        CAST({row}.lens_a_sum AS {decimal}) / NULLIF({row}.lens_a_count, 0),
-        CAST({row}.lens_b_sum AS {decimal}) / NULLIF({row}.lens_b_count, 0)"""
-
-
+# `tally_expressions` written out, for the two places that read tallies on every request: the
+# vote's answer and the map. Building these filtered aggregates through the ORM cost several times
+# what the database needs to answer them. `tests/test_tallies.py` holds all three definitions equal.
+TALLY_COLUMNS = """
+    COUNT(*) FILTER (WHERE kind = %(agreement)s),
+    AVG(value) FILTER (WHERE kind = %(agreement)s),
+    COUNT(*) FILTER (WHERE kind = %(agreement)s AND value > 0),
+    COUNT(*) FILTER (WHERE kind = %(agreement)s AND value < 0),
+    COUNT(*) FILTER (WHERE kind = %(agreement)s AND value = 0),
+    AVG(value) FILTER (WHERE kind = %(lens_a)s),
+    AVG(value) FILTER (WHERE kind = %(lens_b)s)"""
 MEAN_NAMES = {"agreement_mean", "lens_a_mean", "lens_b_mean", "strength_mean"}
 
 
@@ -239,14 +220,12 @@ def _figures(names, values) -> dict:
 def statement_tally(statement_id: int, viewer_id: int | None) -> dict:
     """`tally_expressions` for one statement, plus the viewer's own votes on it (`my_<kind>`):
     what the vote widget shows after every vote, in one query."""
-    own = (
-        f"SELECT value FROM {Vote._meta.db_table} WHERE participant_id = %(viewer)s AND statement_id = s.id AND kind ="  # noqa: S608
-    )
     sql = f"""
-        SELECT {tally_figures("t")},
-               ({own} %(agreement)s), ({own} %(lens_a)s), ({own} %(lens_b)s)
-        FROM {Statement._meta.db_table} s LEFT JOIN {StatementTally._meta.db_table} t ON t.statement_id = s.id
-        WHERE s.id = %(statement)s
+        SELECT {TALLY_COLUMNS},
+               MAX(value) FILTER (WHERE kind = %(agreement)s AND participant_id = %(viewer)s),
+               MAX(value) FILTER (WHERE kind = %(lens_a)s AND participant_id = %(viewer)s),
+               MAX(value) FILTER (WHERE kind = %(lens_b)s AND participant_id = %(viewer)s)
+        FROM {Vote._meta.db_table} WHERE statement_id = %(statement)s
     """  # noqa: S608 - no value in the text; every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, {**_kind_params(), "viewer": viewer_id, "statement": statement_id})
@@ -262,25 +241,22 @@ EMPTY_TALLY = {
 
 def workshop_tallies(workshop_id: int) -> tuple[dict[int, dict], dict[int, dict]]:
     """The figures of `tally_expressions` per statement and of `with_strength` per link, for a whole
-    workshop, in one query: ({statement id: figures}, {relation id: figures}). Statements' figures
-    are their `StatementTally` rows; links' are one grouped pass over the workshop's strength votes.
+    workshop, from one grouped pass over its votes: ({statement id: figures}, {relation id: figures}).
 
     Annotating the statements instead joins every vote to its statement's whole row and sorts them
-    together: on a map with thousands of votes that cost PostgreSQL more than everything else a page
-    does. Targets without votes are missing here; `EMPTY_TALLY` holds their figures.
+    together, and annotating the links read the votes of every workshop: on a map with thousands of
+    votes that cost PostgreSQL more than everything else a page does. Targets without votes are
+    missing here; `EMPTY_TALLY` holds their figures.
     """
-    empty = ", ".join(["0", "NULL", "0", "0", "0", "NULL", "NULL"])
     sql = f"""
-        SELECT t.statement_id, NULL, {tally_figures("t")}, 0, NULL
-        FROM {StatementTally._meta.db_table} t JOIN {Statement._meta.db_table} s ON s.id = t.statement_id
-        WHERE s.workshop_id = %(workshop)s
-        UNION ALL
-        SELECT NULL, relation_id, {empty}, COUNT(*), AVG(value)
-        FROM {Vote._meta.db_table} WHERE workshop_id = %(workshop)s AND kind = %(strength)s
-        GROUP BY relation_id
+        SELECT statement_id, relation_id, {TALLY_COLUMNS},
+               COUNT(*) FILTER (WHERE kind = %(strength)s),
+               AVG(value) FILTER (WHERE kind = %(strength)s)
+        FROM {Vote._meta.db_table} WHERE workshop_id = %(workshop)s
+        GROUP BY statement_id, relation_id
     """  # noqa: S608 - no value in the text; every value is a parameter
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"strength": VoteKind.STRENGTH, "workshop": workshop_id})
+        cursor.execute(sql, {**_kind_params(), "workshop": workshop_id})
         rows = cursor.fetchall()
     names = (*TALLY_NAMES, "strength_count", "strength_mean")
     by_statement, by_relation = {}, {}
@@ -530,27 +506,6 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.kind}={self.value}"
-
-
-class StatementTally(models.Model):
-    """A statement's running vote figures, kept by triggers on the Vote table (migration 0004) in
-    each vote's own transaction. A tally is then one row to read, not a pass over every vote of the
-    statement: the vote's answer, the tally fragment and the map read it on every request. The
-    means are the sums over the counts; `tests/test_tallies.py` holds the rows to the votes."""
-
-    statement = models.OneToOneField(Statement, primary_key=True, on_delete=models.CASCADE, related_name="tally_row")
-    agreement_count = models.IntegerField(default=0)
-    agreement_sum = models.IntegerField(default=0)
-    agree_count = models.IntegerField(default=0)
-    disagree_count = models.IntegerField(default=0)
-    unsure_count = models.IntegerField(default=0)
-    lens_a_count = models.IntegerField(default=0)
-    lens_a_sum = models.IntegerField(default=0)
-    lens_b_count = models.IntegerField(default=0)
-    lens_b_sum = models.IntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"tally of {self.statement_id}"
 
 
 class SourceDocument(models.Model):

@@ -8,19 +8,17 @@ from django.utils.translation import gettext as _
 
 from deliberation import rows
 from deliberation.models import (
+    TALLY_COLUMNS,
     TALLY_NAMES,
-    TALLY_PARTS,
     Participant,
     Phase,
     Relation,
     Role,
     Statement,
-    StatementTally,
     Vote,
     Workshop,
     _figures,
     _kind_params,
-    tally_figures,
 )
 
 from .errors import InvalidInput, NotAllowed, NotFound
@@ -205,21 +203,11 @@ _RULE_PARAMS = {
 @cache
 def _vote_by_seat_query() -> str:
     """The seat (as `views.seats.remembered_seat` finds it) allowed to vote on a visible statement,
-    the upsert and event of `UPSERT_WITH_EVENT`, and the tally of `statement_tally` as it stands
-    after this vote."""
+    the upsert and event of `UPSERT_WITH_EVENT`, and the tally of `statement_tally` over the votes
+    as they stand after this one: the others' votes as the statement's snapshot saw them, and the
+    new one in place of the voter's old vote of this kind."""
     participant, workshop = Participant._meta.db_table, Workshop._meta.db_table
-    statement, vote, tally = Statement._meta.db_table, Vote._meta.db_table, StatementTally._meta.db_table
-    # The voter's votes on the statement: the new one, and the others as they were.
-    mine = ", ".join(
-        f"CASE WHEN vote.kind = %({kind})s THEN vote.value ELSE (SELECT value FROM prior WHERE kind = %({kind})s) END"  # noqa: S608
-        for kind in ("agreement", "lens_a", "lens_b")
-    )
-    # The statement's row as this statement's snapshot saw it, with the new vote in place of the
-    # voter's old one of its kind (the triggers write the same to the row at the statement's end).
-    after = ", ".join(
-        f"COALESCE(t.{name}, 0) + ({part.format(v='vote')}) - ({part.format(v='old')}) AS {name}"
-        for name, part in TALLY_PARTS.items()
-    )
+    statement, vote = Statement._meta.db_table, Vote._meta.db_table
     return f"""
         WITH seat AS (
             SELECT p.id AS voter, p.user_id AS voter_user, w.id AS in_workshop, s.id AS on_statement,
@@ -237,10 +225,6 @@ def _vote_by_seat_query() -> str:
               AND CASE WHEN %(agreement_vote)s THEN w.allow_agreement_votes
                        ELSE w.allow_lens_votes AND w.pole_a <> '' AND w.pole_b <> '' END
         ),
-        prior AS (
-            SELECT o.kind, o.value FROM {vote} o JOIN seat
-            ON o.participant_id = seat.voter AND o.statement_id = seat.on_statement
-        ),
         vote AS (
             INSERT INTO {vote}
                 (workshop_id, participant_id, kind, statement_id, relation_id, value, created_at, updated_at)
@@ -255,15 +239,22 @@ def _vote_by_seat_query() -> str:
             SELECT seat.in_workshop, 'vote.cast', seat.voter, seat.voter_user, seat.on_statement,
                    %(payload)s::jsonb, now()
             FROM seat JOIN vote ON true
+        ),
+        votes AS (
+            SELECT o.kind, o.value, o.participant_id = vote.participant_id AS mine FROM {vote} o, vote
+            WHERE o.statement_id = vote.statement_id
+              AND NOT (o.participant_id = vote.participant_id AND o.kind = vote.kind)
+            UNION ALL
+            SELECT kind, value, true FROM vote
         )
-        SELECT seat.*, {tally_figures("after")}, {mine}
-        FROM seat JOIN vote ON true
-        CROSS JOIN LATERAL (
-            SELECT {after}
-            FROM (SELECT 1) AS one
-            LEFT JOIN {tally} t ON t.statement_id = vote.statement_id
-            LEFT JOIN prior old ON old.kind = vote.kind
-        ) after
+        SELECT seat.*, tally.* FROM seat JOIN vote ON true
+        CROSS JOIN (
+            SELECT {TALLY_COLUMNS},
+                   MAX(value) FILTER (WHERE kind = %(agreement)s AND mine),
+                   MAX(value) FILTER (WHERE kind = %(lens_a)s AND mine),
+                   MAX(value) FILTER (WHERE kind = %(lens_b)s AND mine)
+            FROM votes
+        ) tally
     """  # noqa: S608 - table names only; every value is a parameter
 
 
