@@ -203,3 +203,61 @@ def test_it_renders_a_large_map_in_a_constant_number_of_queries(client, moderato
     # The figure itself comes from benchmarks/map_page.py on a quiet machine (docs/benchmarks.md);
     # this loose bound only catches a pathological slowdown without failing on a busy CI host.
     assert elapsed < 5, f"the 2,000-statement page took {elapsed:.2f} s"
+
+
+def test_it_refreshes_several_tallies_in_one_request_out_of_band(
+    as_alice, workshop, bob, position, claim, make_workshop
+):
+    for value, voter in ((2, bob), (-1, join_workshop(workshop, "Carla"))):
+        cast_vote(voter, Vote.Kind.AGREEMENT, value, statement=position)
+    cast_vote(bob, Vote.Kind.AGREEMENT, -2, statement=claim)
+    pending = add_statement(bob, workshop.root(), "position", "Not approved yet.")
+    Statement.objects.filter(pk=pending.pk).update(status=Statement.Status.PENDING)
+    elsewhere = make_workshop()
+    outside = add_statement(join_workshop(elsewhere, "Other"), elsewhere.root(), "position", "Elsewhere.")
+    ids = ",".join(str(pk) for pk in (claim.pk, position.pk, pending.pk, outside.pk))
+    response = as_alice.get(f"/w/{workshop.slug}/tallies/?ids={ids}", **HX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count('hx-swap-oob="true"') == 2  # the pending statement and another workshop's are not shown
+    position_tally = body[body.index(f'id="statement-{position.pk}-tally"') :]
+    assert "▲ 1" in position_tally.split("</span></span>")[0]
+    claim_tally = body[body.index(f'id="statement-{claim.pk}-tally"') :]
+    assert "▼ 1" in claim_tally.split("</span></span></span>")[0]
+    assert f"statement-{pending.pk}-tally" not in body and f"statement-{outside.pk}-tally" not in body
+
+
+def test_it_hides_results_in_the_batched_tallies_until_i_have_voted(client, make_workshop):
+    workshop = make_workshop(hide_results_until_voted=True)
+    voter, reader = join_workshop(workshop, "Voter"), join_workshop(workshop, "Reader")
+    first = add_statement(voter, workshop.root(), "position", "Share everything.")
+    second = add_statement(voter, workshop.root(), "position", "Share nothing.")
+    for statement in (first, second):
+        cast_vote(voter, Vote.Kind.AGREEMENT, 2, statement=statement)
+    cast_vote(reader, Vote.Kind.AGREEMENT, -1, statement=second)
+    client.get(f"/resume/{reader.resume_token}")
+    body = client.get(f"/w/{workshop.slug}/tallies/?ids={first.pk},{second.pk}").content.decode()
+    first_tally, second_tally = body.split(f'id="statement-{second.pk}-tally"')
+    assert "vote to see results" in first_tally and "▲" not in first_tally
+    assert "▲ 1" in second_tally and "▼ 1" in second_tally
+
+
+def test_it_refuses_malformed_or_too_many_tally_ids(as_alice, workshop, position):
+    response = as_alice.get(f"/w/{workshop.slug}/tallies/?ids=1,two")
+    assert response.status_code == 400 and "whole numbers" in response.content.decode()
+    many = ",".join(str(n) for n in range(1, 202))
+    response = as_alice.get(f"/w/{workshop.slug}/tallies/?ids={many}")
+    assert response.status_code == 400 and "at most 200" in response.content.decode()
+    assert as_alice.get(f"/w/{workshop.slug}/tallies/").content == b""  # nothing asked, nothing sent
+
+
+def test_it_sends_many_tallies_in_as_few_queries_as_one(client, moderator_user, django_assert_max_num_queries):
+    workshop, people = build_large_workshop(moderator_user, statements=60, voters=5, seed=5)
+    client.get(f"/resume/{people[0].resume_token}")
+    ids = list(workshop.statements.exclude(kind="question").values_list("pk", flat=True))
+    with django_assert_max_num_queries(6) as one:
+        assert client.get(f"/w/{workshop.slug}/tallies/?ids={ids[0]}", **HX).status_code == 200
+    with django_assert_max_num_queries(6) as many:
+        response = client.get(f"/w/{workshop.slug}/tallies/?ids={','.join(map(str, ids))}", **HX)
+    assert response.content.decode().count('hx-swap-oob="true"') == len(ids)
+    assert len(many.captured_queries) == len(one.captured_queries)

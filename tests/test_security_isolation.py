@@ -48,6 +48,7 @@ def test_it_shows_nothing_of_another_workshop_at_its_own_addresses(two_rooms):
     w = f"/w/{room_b.slug}"
     urls = [f"{w}/", f"{w}/outline/", f"{w}/banners/", f"{w}/me/", f"{w}/results/", f"{w}/documents/"]
     urls += [f"{w}/documents/{document.pk}/", f"{w}/s/{theirs.pk}/", f"{w}/s/{theirs.pk}/tally/"]
+    urls += [f"{w}/tallies/?ids={theirs.pk}"]
     urls += [f"{w}/s/{theirs.pk}/votes/", f"{w}/s/{theirs.pk}/edit/", f"{w}/graph.json", f"{w}/qr.svg"]
     urls += [f"/moderate/w/{room_b.slug}/", f"/moderate/w/{room_b.slug}/log.csv", f"{w}/projector"]
     for url in urls:
@@ -68,6 +69,8 @@ def test_it_shows_nothing_of_another_workshop_through_its_own_addresses(two_room
         response = mallory.get(url)
         assert response.status_code == 404, (url, response.status_code)
         assert SECRET not in response.content.decode()
+    tallies = mallory.get(f"{w}/tallies/?ids={theirs.pk},{own.pk}").content.decode()
+    assert f"statement-{theirs.pk}-tally" not in tallies and f"statement-{own.pk}-tally" in tallies
 
 
 def test_it_changes_nothing_of_another_workshop(two_rooms):

@@ -1,7 +1,7 @@
 """The workshop page and the fragments it is made of. Each swappable region has a GET URL of its
 own, so live updates can re-fetch exactly that region (see the list atop workshop.html)."""
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -238,6 +238,37 @@ def tally_fragment(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
     if participant is None:
         return join_redirect(workshop)
     return render(request, f"{TEMPLATE}#tally", tally_context(workshop, participant, statement_id))
+
+
+MAX_TALLIES = 200  # more statements than a page shows at once
+
+
+@require_GET
+def tallies_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    """The outline tallies of several statements (`?ids=3,5,8`), each swapped in out of band. A
+    page that follows the live stream asks once for every tally that changed in a burst, not once
+    per statement: in a busy room every statement changes every few hundred milliseconds."""
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    try:
+        ids = {int(part) for part in request.GET.get("ids", "").split(",") if part.strip()}
+    except ValueError:
+        return HttpResponseBadRequest(_("Statement ids are whole numbers separated by commas."))
+    if len(ids) > MAX_TALLIES:
+        return HttpResponseBadRequest(_("Ask for at most %(n)s statements at once.") % {"n": MAX_TALLIES})
+    statements = Statement.objects.shown_to(participant).filter(workshop=workshop, pk__in=ids)
+    voted = set(
+        Vote.objects.by(participant)
+        .filter(statement_id__in=ids, kind=Vote.Kind.AGREEMENT)
+        .values_list("statement_id", flat=True)
+    )
+    return HttpResponse(
+        "".join(
+            tally_html(statement, tally_shown(workshop, participant, statement.pk in voted), oob=True)
+            for statement in statements.with_tallies().order_by("pk")
+        )
+    )
 
 
 def tally_context(workshop: Workshop, participant: Participant | None, statement_id, oob: bool = False) -> dict:

@@ -15,7 +15,7 @@
   // Each message is small and the re-fetches below are coalesced, so a hidden page costs little.
   if (window.htmx) window.htmx.config.sse = Object.assign({}, window.htmx.config.sse, { pauseOnBackground: false });
 
-  var DELAYS = { map: 700, tally: 200, banner: 50, people: 400, annotations: 300, workshop: 300, presence: 300 };
+  var DELAYS = { map: 700, tally: 500, banner: 50, people: 400, annotations: 300, workshop: 300, presence: 300 };
   var pending = new Map();
 
   function later(key, delay, job) {
@@ -26,6 +26,19 @@
   function refresh(selector, url, swap) {
     if (!url || !document.querySelector(selector) || !window.htmx) return;
     window.htmx.ajax("GET", url, { target: selector, swap: swap || "outerHTML" }).catch(function () {});
+  }
+
+  // One request for every outline tally that changed in a burst; each comes back out of band.
+  var changedTallies = new Set();
+
+  function refreshTallies(url) {
+    var ids = Array.from(changedTallies).filter(function (id) {
+      return document.getElementById("statement-" + id + "-tally");
+    });
+    changedTallies.clear();
+    if (!url || !ids.length || !window.htmx) return;
+    var query = "?ids=" + ids.map(encodeURIComponent).join(",");
+    window.htmx.ajax("GET", url + query, { target: "#live-stream", swap: "none" }).catch(function () {});
   }
 
   function withId(template, id) {
@@ -53,8 +66,8 @@
       later("count", delay, function () { refresh("#participant-count", urls.countUrl); });
     }
     if (name === "tally" && data.statement) {
-      var tally = "#statement-" + data.statement + "-tally";
-      later(tally, delay, function () { refresh(tally, withId(urls.tallyUrl, data.statement)); });
+      changedTallies.add(String(data.statement));
+      later("tallies", delay, function () { refreshTallies(urls.talliesUrl); });
     }
     var open = openStatementId();
     if (open && ((data.statement && String(data.statement) === open && name !== "presence") || phase)) {
