@@ -1,5 +1,6 @@
 """Live updates over real uvicorn servers and PostgreSQL LISTEN/NOTIFY."""
 
+import contextlib
 import queue
 import threading
 
@@ -120,6 +121,25 @@ def _vote_held_open(participant, statement, value, inserted: threading.Event, re
         connection.close()
 
 
+@contextlib.contextmanager
+def vote_held_open(participant, statement, commit: bool = True):
+    """Inside the block, a vote by `participant` whose transaction is inserted but still open; the
+    block gets `end()`, which lets it commit (or roll back) and waits for it. Leaving ends it too."""
+    inserted, release = threading.Event(), threading.Event()
+    stalled = threading.Thread(target=_vote_held_open, args=(participant, statement, 1, inserted, release, commit))
+    stalled.start()
+
+    def end():
+        release.set()
+        stalled.join(10)
+
+    try:
+        assert inserted.wait(10)
+        yield end
+    finally:
+        end()
+
+
 @pytest.mark.parametrize("commit", [True, False], ids=["commits late", "rolls back"])
 def test_an_event_whose_commit_stalls_is_waited_for_not_skipped(open_workshop, live_server_url, commit):
     """Ids are taken at insert, so a later event can commit first. The stream holds it back while
@@ -129,23 +149,17 @@ def test_an_event_whose_commit_stalls_is_waited_for_not_skipped(open_workshop, l
     watcher = Person(live_server_url, workshop, "Watcher")
     slow, quick = join_workshop(workshop, "Slow voter"), join_workshop(workshop, "Quick voter")
     stream = Stream(watcher)
-    inserted, release = threading.Event(), threading.Event()
-    stalled = threading.Thread(target=_vote_held_open, args=(slow, position, 1, inserted, release, commit))
-    stalled.start()
     try:
-        assert inserted.wait(10)
-        cast_vote(quick, Vote.Kind.AGREEMENT, -1, statement=position)
-        with pytest.raises(queue.Empty):  # longer than the grace period: still waiting, not skipping
-            stream.next_event("tally", timeout=GAP_GRACE_SECONDS + 2)
-        release.set()
-        stalled.join(10)
+        with vote_held_open(slow, position, commit) as end:
+            cast_vote(quick, Vote.Kind.AGREEMENT, -1, statement=position)
+            with pytest.raises(queue.Empty):  # longer than the grace period: still waiting, not skipping
+                stream.next_event("tally", timeout=GAP_GRACE_SECONDS + 2)
+            end()
         expected = list(Event.objects.filter(verb="vote.cast").order_by("id").values_list("id", flat=True))
         assert len(expected) == (2 if commit else 1)
         wait = 5 if commit else GAP_GRACE_SECONDS + 5
         assert [stream.next_event("tally", timeout=wait)["id"] for _ in expected] == expected
     finally:
-        release.set()
-        stalled.join(10)
         stream.close()
         watcher.close()
 
@@ -157,27 +171,20 @@ def test_a_stream_that_opens_while_an_earlier_commit_is_pending_still_receives_i
     watcher = Person(live_server_url, workshop, "Watcher")
     slow, quick = join_workshop(workshop, "Slow voter"), join_workshop(workshop, "Quick voter")
     last_seen = Event.objects.filter(workshop=workshop).latest("id").pk
-    inserted, release = threading.Event(), threading.Event()
-    stalled = threading.Thread(target=_vote_held_open, args=(slow, position, 1, inserted, release, True))
-    stalled.start()
     stream = None
     try:
-        assert inserted.wait(10)
-        cast_vote(quick, Vote.Kind.AGREEMENT, -1, statement=position)
-        stream = Stream(watcher, last_event_id=last_seen)
-        received = []
-        while (message := stream.messages.get(timeout=10)).get("event") != "presence":
-            received.append(int(message["id"]))  # the stream sends what it has, then the room's presence
-        release.set()
-        stalled.join(10)
+        with vote_held_open(slow, position):
+            cast_vote(quick, Vote.Kind.AGREEMENT, -1, statement=position)
+            stream = Stream(watcher, last_event_id=last_seen)
+            received = []
+            while (message := stream.messages.get(timeout=10)).get("event") != "presence":
+                received.append(int(message["id"]))  # the stream sends what it has, then the room's presence
         expected = list(Event.objects.filter(verb="vote.cast").order_by("id").values_list("id", flat=True))
         assert len(expected) == 2
         while len(received) < len(expected):
             received.append(stream.next_event("tally", timeout=5)["id"])
         assert received == expected
     finally:
-        release.set()
-        stalled.join(10)
         if stream:
             stream.close()
         watcher.close()
@@ -211,27 +218,20 @@ def test_a_page_rendered_while_an_earlier_commit_is_pending_still_receives_it(op
     early, late = Person(live_server_url, workshop, "Early"), Person(live_server_url, workshop, "Late")
     slow, quick = join_workshop(workshop, "Slow voter"), join_workshop(workshop, "Quick voter")
     opened = Stream(early)  # the workshop's feed in this process is running
-    inserted, release = threading.Event(), threading.Event()
-    stalled = threading.Thread(target=_vote_held_open, args=(slow, position, 1, inserted, release, True))
-    stalled.start()
     page = None
     try:
-        assert inserted.wait(10)
-        cast_vote(quick, Vote.Kind.AGREEMENT, -1, statement=position)
-        rendered_at = Event.objects.filter(workshop=workshop).latest("id").pk  # what a page names now
-        page = Stream(late, page_position=rendered_at)
-        while page.messages.get(timeout=10).get("event") != "presence":
-            pass
-        release.set()
-        stalled.join(10)
+        with vote_held_open(slow, position):
+            cast_vote(quick, Vote.Kind.AGREEMENT, -1, statement=position)
+            rendered_at = Event.objects.filter(workshop=workshop).latest("id").pk  # what a page names now
+            page = Stream(late, page_position=rendered_at)
+            while page.messages.get(timeout=10).get("event") != "presence":
+                pass
         pending = Event.objects.get(verb="vote.cast", actor=slow).pk
         assert pending < rendered_at
         received = set()
         while pending not in received:
             received.add(page.next_event("tally", timeout=5)["id"])
     finally:
-        release.set()
-        stalled.join(10)
         for stream in (opened, page):
             if stream:
                 stream.close()
