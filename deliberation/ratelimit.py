@@ -1,4 +1,4 @@
-"""A small fixed-window rate limiter on Django's cache (Redis when `REDIS_URL` is set).
+"""A small rate limiter on Django's cache (Redis when `REDIS_URL` is set).
 
 Pages and the API call `check_rate` with a key naming who does what, e.g. `join:ip:<addr>` or
 `statement:participant:<id>`; past the limit it raises the domain's `RateLimited` (status 429).
@@ -6,6 +6,7 @@ The named limits below are the defaults the participant pages use; `settings.RAT
 override any of them as `{"name": (limit, window_seconds)}`.
 """
 
+import math
 import time
 
 from django.conf import settings
@@ -29,24 +30,28 @@ def limit_for(name: str) -> tuple[int, int]:
 
 
 def check_rate(key: str, limit: int, window_seconds: int, cost: int = 1) -> int:
-    """Count `cost` hits for `key` in the current window; raise `RateLimited` past `limit`.
+    """Count `cost` hits for `key` in its window; raise `RateLimited` past `limit`.
 
-    `cost=0` only checks (for limits that count failures, such as wrong join codes).
-    Returns the number of hits in the window so far.
+    A key's window opens at its first hit and lasts `window_seconds`, so the limit holds for any
+    run of hits shorter than that. (A window fixed to the wall clock would let twice the limit
+    through across its edge.) `cost=0` only checks, for limits that count failures, such as wrong
+    join codes. Returns the number of hits in the window so far.
     """
-    window = int(time.time() // window_seconds)
-    cache_key = f"rate:{key}:{window_seconds}:{window}"
+    counter = f"rate:{key}:{window_seconds}"
     if cost:
-        cache.add(cache_key, 0, timeout=window_seconds + 1)
+        if cache.add(counter, 0, timeout=window_seconds):
+            cache.set(f"{counter}:opened", time.time(), timeout=window_seconds)
         try:
-            hits = cache.incr(cache_key, cost)
-        except ValueError:  # expired between add and incr
-            cache.set(cache_key, cost, timeout=window_seconds + 1)
+            hits = cache.incr(counter, cost)
+        except ValueError:  # the window closed between add and incr: this hit opens the next
+            cache.set(counter, cost, timeout=window_seconds)
+            cache.set(f"{counter}:opened", time.time(), timeout=window_seconds)
             hits = cost
     else:
-        hits = cache.get(cache_key, 0)
+        hits = cache.get(counter, 0)
     if hits > limit or (cost == 0 and hits >= limit):
-        wait = window_seconds - int(time.time()) % window_seconds
+        opened = cache.get(f"{counter}:opened", time.time())
+        wait = max(1, math.ceil(opened + window_seconds - time.time()))
         raise RateLimited(
             _("Too many attempts in a short time. Please wait %(wait)s and try again.")
             % {"wait": ngettext("%(n)d second", "%(n)d seconds", wait) % {"n": wait}}

@@ -31,3 +31,25 @@ def test_it_reads_named_limits_from_settings(settings):
     check_named("vote", "participant:1")
     with pytest.raises(RateLimited):
         check_named("vote", "participant:1")
+
+
+class Clock:
+    """A wall clock the test moves by hand; the cache's expiry reads it too."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_window_opens_at_the_first_hit_so_the_limit_holds_across_the_clocks_minute(monkeypatch):
+    clock = Clock(599.0)  # one second before a whole minute of the wall clock
+    monkeypatch.setattr("time.time", clock)
+    assert [check_rate("t:e", 2, 60) for _ in range(2)] == [1, 2]
+    clock.now = 600.5
+    with pytest.raises(RateLimited) as refused:
+        check_rate("t:e", 2, 60)
+    assert "Please wait 59 seconds" in refused.value.message
+    clock.now = 659.5  # the window opened at 599 has closed
+    assert check_rate("t:e", 2, 60) == 1
