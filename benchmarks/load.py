@@ -8,7 +8,10 @@ spread them), then measures in one run:
    closed-loop clients get through the same server and database settings;
 2. the vote ceiling: the most votes per second the same C clients get (each a joined participant);
 3. the room: N participants join over a ramp, then for a fixed time each votes about every 2 s,
-   reads the map about every 15 s and comments about every 60 s; latency per action and errors;
+   reads the map about every 15 s and comments about every 60 s; latency per action and errors.
+   With `--follow` each also keeps the workshop's event stream open and re-fetches what a page's
+   `static/js/live.js` re-fetches: the outline's changed tallies in one request per 500 ms burst,
+   and the open detail panel (the statement it last voted on) when that statement changes;
 4. the check: every statement's tally as the app shows it equals the count of the vote rows.
 
 The client is aiohttp on one event loop: on a small machine the load generator shares the CPUs with
@@ -22,6 +25,7 @@ bounded in time. Run against a scratch database:
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
@@ -41,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TALLY = re.compile(r"▲ (\d+).*?▼ (\d+)", re.S)
 SEAT = re.compile(r"seats=([^;]+)")
 SEATS_PER_CLIENT = 4
+LAST_EVENT = re.compile(r"last_event_id=(\d+)")
+FOLLOW_DELAY = 0.5  # live.js DELAYS.tally: a burst of tally events within it is one re-fetch
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -55,6 +61,7 @@ class Stats:
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.finished: dict[str, list[float]] = defaultdict(list)  # seconds since `started`
         self.errors: dict[str, list[str]] = defaultdict(list)
+        self.counts: dict[str, int] = defaultdict(int)  # events without a latency, e.g. messages received
         self.started = time.monotonic()
 
     def add(self, action: str, seconds: float) -> None:
@@ -96,6 +103,7 @@ class Person:
         self.address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
         self.csrf = secrets.token_hex(16)
         self.seat = ""
+        self.open_statement = None  # the detail panel a page shows: the statement last voted on
 
     def headers(self, htmx: bool = True) -> dict:
         cookie = f"csrftoken={self.csrf}" + (f"; seats={self.seat}" if self.seat else "")
@@ -129,6 +137,71 @@ class Person:
         if match:
             self.seat = match.group(1)
         return bool(self.seat)
+
+
+async def follow(person: Person, stats: Stats, slug: str, position: int, deadline: float) -> None:
+    """What a page's live.js does with the stream until `deadline`: each burst of tally events
+    becomes one request for the changed outline tallies, and an event about the statement whose
+    panel is open re-fetches that panel (each at most once per FOLLOW_DELAY)."""
+    changed: set[str] = set()
+    pending: dict[str, asyncio.Task] = {}
+
+    async def later(key: str, job) -> None:
+        await asyncio.sleep(FOLLOW_DELAY)
+        del pending[key]
+        if time.monotonic() < deadline:
+            await job()
+
+    async def tallies() -> None:
+        ids = ",".join(sorted(changed))
+        changed.clear()
+        await person.request(stats, "follow: tallies", "GET", f"/w/{slug}/tallies/?ids={ids}")
+
+    async def detail(statement: int) -> None:
+        await person.request(stats, "follow: detail panel", "GET", f"/w/{slug}/s/{statement}/")
+
+    def schedule(key: str, job) -> None:
+        if key not in pending:
+            pending[key] = asyncio.create_task(later(key, job))
+
+    try:
+        async with person.client.get(
+            f"/w/{slug}/events?last_event_id={position}",
+            headers=person.headers(htmx=False),
+            timeout=aiohttp.ClientTimeout(total=None, sock_read=None),
+        ) as response:
+            if response.status != 200:
+                stats.error("follow: stream", str(response.status))
+                return
+            name = ""
+            while time.monotonic() < deadline:
+                remaining = deadline - time.monotonic()
+                try:
+                    line = await asyncio.wait_for(response.content.readline(), remaining)
+                except TimeoutError:
+                    break
+                if not line:
+                    stats.error("follow: stream", "closed")
+                    break
+                line = line.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: ") and name:
+                    stats.counts["stream messages received"] += 1
+                    data = json.loads(line[6:])
+                    statement = data.get("statement")
+                    if name == "tally" and statement:
+                        changed.add(str(statement))
+                        schedule("tallies", tallies)
+                    if statement and statement == person.open_statement and name != "presence":
+                        schedule("detail", lambda statement=statement: detail(statement))
+                elif not line:
+                    name = ""
+    except (TimeoutError, aiohttp.ClientError) as error:
+        stats.error("follow: stream", type(error).__name__)
+    finally:
+        for task in pending.values():
+            task.cancel()
 
 
 def start_servers(
@@ -227,7 +300,7 @@ async def run(args, workshop, statement_ids, base_urls) -> dict:
     clients = [
         aiohttp.ClientSession(
             base_url=base_url,
-            connector=aiohttp.TCPConnector(limit=args.participants + args.concurrency + 10, keepalive_timeout=60),
+            connector=aiohttp.TCPConnector(limit=2 * args.participants + args.concurrency + 10, keepalive_timeout=60),
             cookie_jar=aiohttp.DummyCookieJar(),  # each Person sends its own cookies
             timeout=aiohttp.ClientTimeout(total=30),
         )
@@ -239,7 +312,9 @@ async def run(args, workshop, statement_ids, base_urls) -> dict:
 
     async def vote(person, rng, stats, action="vote"):
         data = {"kind": "agreement", "value": str(rng.randint(-2, 2))}
-        await person.request(stats, action, "POST", rng.choice(vote_urls), data=data)
+        n = rng.randrange(len(vote_urls))
+        person.open_statement = statement_ids[n]
+        await person.request(stats, action, "POST", vote_urls[n], data=data)
 
     # 1 and 2: the floor and the vote ceiling, with the same number of closed-loop clients.
     capacity = Stats()
@@ -282,8 +357,12 @@ async def run(args, workshop, statement_ids, base_urls) -> dict:
         await asyncio.sleep(number * ramp)
         if not await person.join(room, code, f"Person {number}"):
             return
-        await person.request(room, "read map", "GET", f"/w/{slug}/", htmx=False)
+        page = await person.request(room, "read map", "GET", f"/w/{slug}/", htmx=False)
         deadline = room_started + args.ramp + args.duration
+        if args.follow and page is not None:
+            match = LAST_EVENT.search(page.text_body)
+            position = int(match.group(1)) if match else 0
+            followers.append(asyncio.create_task(follow(person, room, slug, position, deadline)))
         next_read = time.monotonic() + rng.uniform(5, 15)
         next_comment = time.monotonic() + rng.uniform(10, 60)
         while time.monotonic() < deadline:
@@ -308,7 +387,9 @@ async def run(args, workshop, statement_ids, base_urls) -> dict:
                 next_comment = now + 60
 
     room_started = time.monotonic()
+    followers: list[asyncio.Task] = []
     await asyncio.gather(*(participant(n, person) for n, person in enumerate(people)))
+    await asyncio.gather(*followers)
     result["room"] = room
     result["room_seconds"] = time.monotonic() - room_started
 
@@ -354,6 +435,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="closed-loop clients for floor and ceiling")
     parser.add_argument("--probe-seconds", type=float, default=10)
     parser.add_argument(
+        "--follow", action="store_true", help="each participant follows the live stream as a page does"
+    )
+    parser.add_argument(
         "--no-analyze", dest="analyze", action="store_false", help="leave the tables without planner statistics"
     )
     args = parser.parse_args()
@@ -381,7 +465,8 @@ def main() -> None:
     print(
         f"\n{args.participants} participants, {args.duration:.0f} s of voting after a {args.ramp:.0f} s ramp, "
         f"{args.workers} uvicorn {'workers on one socket' if args.shared_socket else 'processes on their own ports'}, "
-        f"PAGE_THREADS={os.environ.get('PAGE_THREADS', 'default')}, {os.cpu_count()} CPUs\n"
+        f"PAGE_THREADS={os.environ.get('PAGE_THREADS', 'default')}, {os.cpu_count()} CPUs"
+        f"{', following the live stream' if args.follow else ''}\n"
     )
     print(f"Capacity (closed loop, {args.concurrency} clients, {args.probe_seconds:.0f} s each):\n")
     print("\n".join(capacity.table(args.probe_seconds)))
@@ -393,6 +478,8 @@ def main() -> None:
     )
     print("Room:\n")
     print("\n".join(room.table(result["room_seconds"])))
+    if room.counts:
+        print("\n" + " · ".join(f"{name}: {count}" for name, count in sorted(room.counts.items())))
     print(f"\nvote p99 per 10 s (votes answered): {room.timeline('vote')}")
     print(
         f"\nvote p99 {percentile(votes, 0.99) * 1000:.0f} ms; errors {errors}: "

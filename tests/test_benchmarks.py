@@ -1,4 +1,4 @@
-"""The load benchmarks still run: a tiny room end to end, and a short vote budget, so a change to
+"""The load benchmarks still run: a tiny room end to end (following the live stream), and a short vote budget, so a change to
 how people join or vote cannot leave `benchmarks/load.py` or `benchmarks/vote_budget.py` measuring
 errors (the full runs stay out of the suite)."""
 
@@ -42,6 +42,7 @@ def test_the_load_benchmark_runs_a_small_room_end_to_end():
         "2",
         "--probe-seconds",
         "1",
+        "--follow",
     )
     floor, ceiling = re.search(r"floor /healthz: ([\d.]+)/s; vote ceiling: ([\d.]+)/s", report).groups()
     assert float(floor) > 0 and float(ceiling) > 0
@@ -49,6 +50,9 @@ def test_the_load_benchmark_runs_a_small_room_end_to_end():
     assert votes >= 6, report  # every participant voted at least once
     assert "; errors 0:" in report, report
     assert "tallies exact: True" in report, report
+    # the participants followed the stream as pages do: messages came, and changed tallies were re-fetched
+    assert int(re.search(r"stream messages received: (\d+)", report).group(1)) >= votes, report
+    assert int(re.search(r"^\| follow: tallies \| (\d+) \|", report, re.M).group(1)) >= 1, report
 
 
 @pytest.mark.django_db(transaction=True)
