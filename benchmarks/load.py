@@ -9,9 +9,10 @@ spread them), then measures in one run:
 2. the vote ceiling: the most votes per second the same C clients get (each a joined participant);
 3. the room: N participants join over a ramp, then for a fixed time each votes about every 2 s,
    reads the map about every 15 s and comments about every 60 s; latency per action and errors.
-   With `--follow` each also keeps the workshop's event stream open and re-fetches what a page's
-   `static/js/live.js` re-fetches: the outline's changed tallies in one request per 500 ms burst,
-   and the open detail panel (the statement it last voted on) when that statement changes;
+   With `--follow` each also keeps the workshop's event stream open and does what a page's
+   `static/js/live.js` does: sets the outline tallies a vote event carries in place (and asks for
+   those it does not carry, in one request per 500 ms burst), and re-fetches the open panel's vote
+   widget (the statement it last voted on) at most every 1.5 s while others vote on it;
 4. the check: every statement's tally as the app shows it equals the count of the vote rows.
 
 The client is aiohttp on one event loop: on a small machine the load generator shares the CPUs with
@@ -46,7 +47,7 @@ TALLY = re.compile(r"▲ (\d+).*?▼ (\d+)", re.S)
 SEAT = re.compile(r"seats=([^;]+)")
 SEATS_PER_CLIENT = 4
 LAST_EVENT = re.compile(r"last_event_id=(\d+)")
-FOLLOW_DELAY = 0.5  # live.js DELAYS.tally: a burst of tally events within it is one re-fetch
+FOLLOW_DELAYS = {"tallies": 0.5, "detail": 0.5, "widget": 1.5}  # as in live.js: a burst is one re-fetch
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -140,14 +141,15 @@ class Person:
 
 
 async def follow(person: Person, stats: Stats, slug: str, position: int, deadline: float) -> None:
-    """What a page's live.js does with the stream until `deadline`: each burst of tally events
-    becomes one request for the changed outline tallies, and an event about the statement whose
-    panel is open re-fetches that panel (each at most once per FOLLOW_DELAY)."""
+    """What a page's live.js does with the stream until `deadline`: tally figures that come with
+    an event are set in place; a burst of tally events without them becomes one request for those
+    tallies; others' votes on the statement whose panel is open re-fetch its vote widget, and other
+    events about it the panel (each at most once per its FOLLOW_DELAYS)."""
     changed: set[str] = set()
     pending: dict[str, asyncio.Task] = {}
 
     async def later(key: str, job) -> None:
-        await asyncio.sleep(FOLLOW_DELAY)
+        await asyncio.sleep(FOLLOW_DELAYS[key])
         del pending[key]
         if time.monotonic() < deadline:
             await job()
@@ -159,6 +161,9 @@ async def follow(person: Person, stats: Stats, slug: str, position: int, deadlin
 
     async def detail(statement: int) -> None:
         await person.request(stats, "follow: detail panel", "GET", f"/w/{slug}/s/{statement}/")
+
+    async def widget(statement: int) -> None:
+        await person.request(stats, "follow: vote widget", "GET", f"/w/{slug}/s/{statement}/votes/")
 
     def schedule(key: str, job) -> None:
         if key not in pending:
@@ -191,10 +196,16 @@ async def follow(person: Person, stats: Stats, slug: str, position: int, deadlin
                     data = json.loads(line[6:])
                     statement = data.get("statement")
                     if name == "tally" and statement:
-                        changed.add(str(statement))
-                        schedule("tallies", tallies)
-                    if statement and statement == person.open_statement and name != "presence":
-                        schedule("detail", lambda statement=statement: detail(statement))
+                        if "tally" in data:
+                            stats.counts["tallies set in place"] += 1
+                        else:
+                            changed.add(str(statement))
+                            schedule("tallies", tallies)
+                    if statement and statement == person.open_statement:
+                        if name == "tally":
+                            schedule("widget", lambda statement=statement: widget(statement))
+                        elif name != "presence":
+                            schedule("detail", lambda statement=statement: detail(statement))
                 elif not line:
                     name = ""
     except (TimeoutError, aiohttp.ClientError) as error:
@@ -434,9 +445,7 @@ def main() -> None:
     )
     parser.add_argument("--concurrency", type=int, default=32, help="closed-loop clients for floor and ceiling")
     parser.add_argument("--probe-seconds", type=float, default=10)
-    parser.add_argument(
-        "--follow", action="store_true", help="each participant follows the live stream as a page does"
-    )
+    parser.add_argument("--follow", action="store_true", help="each participant follows the live stream as a page does")
     parser.add_argument(
         "--no-analyze", dest="analyze", action="store_false", help="leave the tables without planner statistics"
     )

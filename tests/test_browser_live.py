@@ -35,13 +35,25 @@ def test_changes_by_others_appear_without_a_reload(workshop, live_server_url, pa
             "() => document.querySelector('#outline').textContent.includes('Keep sensitive research national')",
             timeout=5000,
         )
-        # A vote elsewhere moves the reader's tally.
+        # A vote elsewhere moves the reader's tally: the figures come with the event, no request.
+        asked = []
+        page.on("request", lambda request: asked.append(request.url))
         voter = join_workshop(workshop, "Distant voter")
         cast_vote(voter, Vote.Kind.AGREEMENT, 2, statement=position)
         page.wait_for_function(
             f"() => document.querySelector('#statement-{position.pk}-tally').textContent.includes('▲ 1')",
             timeout=5000,
         )
+        assert not [url for url in asked if "/tallies/" in url], asked
+        # With the statement's panel open, others' votes refresh its vote widget.
+        page.click(f"#outline a.node-open[href$='/s/{position.pk}/']")
+        page.wait_for_selector(f"#detail [data-statement-id='{position.pk}'] #statement-{position.pk}-votes")
+        cast_vote(join_workshop(workshop, "Second distant voter"), Vote.Kind.AGREEMENT, 1, statement=position)
+        page.wait_for_function(
+            f"() => document.querySelector('#statement-{position.pk}-votes').textContent.includes('2 agree')",
+            timeout=5000,
+        )
+        assert any(url.endswith(f"/s/{position.pk}/votes/") for url in asked), asked
         assert page.evaluate("window.__noReload") is True
         assert other.evaluate("window.__noReload") is True
     finally:

@@ -237,3 +237,35 @@ def test_a_page_rendered_while_an_earlier_commit_is_pending_still_receives_it(op
                 stream.close()
         early.close()
         late.close()
+
+
+def test_a_vote_event_carries_the_outline_tally_as_it_stands(open_workshop, live_server_url):
+    workshop, position = open_workshop
+    watcher, voter = Person(live_server_url, workshop, "Watcher"), Person(live_server_url, workshop, "Voter")
+    stream = Stream(watcher)
+    try:
+        assert voter.vote(position.pk, 2).status_code in (200, 302)
+        assert stream.next_event("tally")["tally"] == {"agree": 1, "disagree": 0}
+        other = join_workshop(workshop, "Dissenter")
+        cast_vote(other, Vote.Kind.AGREEMENT, -1, statement=position)
+        assert stream.next_event("tally")["tally"] == {"agree": 1, "disagree": 1}
+    finally:
+        stream.close()
+        watcher.close()
+        voter.close()
+
+
+def test_a_vote_event_carries_no_tally_where_results_wait_for_a_viewers_vote(open_workshop, live_server_url):
+    workshop, position = open_workshop
+    workshop.hide_results_until_voted = True
+    workshop.save(update_fields=["hide_results_until_voted"])
+    watcher, voter = Person(live_server_url, workshop, "Watcher"), Person(live_server_url, workshop, "Voter")
+    stream = Stream(watcher)
+    try:
+        assert voter.vote(position.pk, 2).status_code in (200, 302)
+        event = stream.next_event("tally")
+        assert event["statement"] == position.pk and "tally" not in event
+    finally:
+        stream.close()
+        watcher.close()
+        voter.close()

@@ -30,10 +30,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from deliberation.domain.events import NOTIFY_CHANNEL
-from deliberation.models import Event, StreamPresence
+from deliberation.models import Event, Statement, StreamPresence, Vote, Workshop
 
 from .messages import category, payload, sse_event
 
@@ -184,7 +185,7 @@ class Hub:
 
     async def _refresh(self, feed: Feed) -> None:
         while True:
-            rows, visible, (xmin, xmax) = await self._db(_events_after, feed.workshop_id, feed.cursor)
+            rows, visible, (xmin, xmax), tallies = await self._db(_events_after, feed.workshop_id, feed.cursor)
             if not rows:
                 return
             ready, position, now = [], feed.cursor, time.monotonic()
@@ -203,7 +204,7 @@ class Hub:
                         break
                     log.warning("Event %s did not appear within %.0f s: taken as rolled back", event_id, waited)
                 elif event_id in by_id:
-                    ready.append(_message(by_id[event_id]))
+                    ready.append(_message(by_id[event_id], tallies))
                 position = event_id
             feed.cursor = position
             feed.holes = {hole: seen for hole, seen in feed.holes.items() if hole > position}
@@ -286,11 +287,13 @@ def _guarded(function, *args):
 
 
 def _events_after(workshop_id: int, after: int):
-    """This workshop's next events, every committed id (any workshop) up to the last of them, and
-    the snapshot's oldest running and first unstarted transaction ids (None, None on SQLite).
+    """This workshop's next events, every committed id (any workshop) up to the last of them, the
+    snapshot's oldest running and first unstarted transaction ids (None, None on SQLite), and the
+    outline tallies of the statements the events voted on (`_outline_tallies`).
 
     The reads must see the same snapshot: an event committed between them would count as
-    another workshop's (visible, but not among the rows) and be skipped for good.
+    another workshop's (visible, but not among the rows) and be skipped for good. The tallies then
+    count every vote whose event is sent, so the last message about a statement is exact.
     """
     horizon = (None, None)
     with transaction.atomic():
@@ -308,9 +311,37 @@ def _events_after(workshop_id: int, after: int):
             .values("id", "verb", "statement_id", "payload")[:FETCH_LIMIT]
         )
         if not rows:
-            return rows, set(), horizon
+            return rows, set(), horizon, {}
         visible = set(Event.objects.filter(id__gt=after, id__lte=rows[-1]["id"]).values_list("id", flat=True))
-    return rows, visible, horizon
+        voted_on = {row["statement_id"] for row in rows if _moves_a_tally(row)}
+        tallies = _outline_tallies(workshop_id, voted_on) if voted_on else {}
+    return rows, visible, horizon, tallies
+
+
+def _moves_a_tally(row: dict) -> bool:
+    """A vote cast or taken back on a statement (a link's strength votes have no outline tally)."""
+    return row["verb"].startswith("vote.") and bool(row["statement_id"])
+
+
+def _outline_tallies(workshop_id: int, statement_ids: set[int]) -> dict[int, dict]:
+    """{statement id: {"agree": n, "disagree": n}}, the figures of the outline's tally, for visible
+    statements of a workshop that shows results to everyone. A page sets them in place instead of
+    asking for them: in a voting room, every open page re-fetching its tallies after each burst of
+    votes cost the server more than the votes did. Where results wait for a viewer's own vote,
+    nothing is sent and pages fetch their own view (`views.workshop.tallies_fragment`)."""
+    if not Workshop.objects.filter(pk=workshop_id, hide_results_until_voted=False).exists():
+        return {}
+    counts = (
+        Vote.objects.filter(
+            statement_id__in=statement_ids,
+            statement__workshop_id=workshop_id,
+            statement__status=Statement.Status.VISIBLE,
+            kind=Vote.Kind.AGREEMENT,
+        )
+        .values("statement_id")
+        .annotate(agree=Count("id", filter=Q(value__gt=0)), disagree=Count("id", filter=Q(value__lt=0)))
+    )
+    return {row["statement_id"]: {"agree": row["agree"], "disagree": row["disagree"]} for row in counts}
 
 
 def _events_between(workshop_id: int, after: int, upto: int):
@@ -353,9 +384,12 @@ def connected_count(workshop_id: int) -> int:
     return len(members)
 
 
-def _message(row: dict) -> Message:
+def _message(row: dict, tallies: dict[int, dict] | None = None) -> Message:
     event = Event(id=row["id"], verb=row["verb"], statement_id=row["statement_id"], payload=row["payload"])
-    return Message(row["id"], sse_event(row["id"], category(row["verb"]), payload(event)))
+    data = payload(event)
+    if tallies and _moves_a_tally(row) and row["statement_id"] in tallies:
+        data["tally"] = tallies[row["statement_id"]]
+    return Message(row["id"], sse_event(row["id"], category(row["verb"]), data))
 
 
 def _conninfo() -> str:

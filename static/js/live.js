@@ -16,6 +16,9 @@
   if (window.htmx) window.htmx.config.sse = Object.assign({}, window.htmx.config.sse, { pauseOnBackground: false });
 
   var DELAYS = { map: 700, tally: 500, banner: 50, people: 400, annotations: 300, workshop: 300, presence: 300 };
+  // The open panel's vote widget after others' votes: it catches up within this, at most one
+  // request per page in it however fast the room votes.
+  var WIDGET_DELAY = 1500;
   var pending = new Map();
 
   function later(key, delay, job) {
@@ -39,6 +42,21 @@
     if (!url || !ids.length || !window.htmx) return;
     var query = "?ids=" + ids.map(encodeURIComponent).join(",");
     window.htmx.ajax("GET", url + query, { target: "#live-stream", swap: "none" }).catch(function () {});
+  }
+
+  // A vote event carries the outline tally's figures when everyone may see them: set them in place
+  // (text only) instead of asking for them. False when this page must ask: its tally is hidden
+  // until the viewer votes, or the event came without figures.
+  function setTally(id, tally) {
+    var element = document.getElementById("statement-" + id + "-tally");
+    if (!element) return true;
+    var agree = element.querySelector(".tally-agree"), disagree = element.querySelector(".tally-disagree");
+    var up = Number(tally && tally.agree), down = Number(tally && tally.disagree);
+    if (!agree || !disagree || !Number.isInteger(up) || !Number.isInteger(down)) return false;
+    if (!agree.firstChild || !disagree.firstChild || agree.firstChild.nodeType !== Node.TEXT_NODE) return false;
+    agree.firstChild.nodeValue = "\u25B2 " + up;
+    disagree.firstChild.nodeValue = "\u25BC " + down;
+    return true;
   }
 
   function withId(template, id) {
@@ -65,12 +83,16 @@
     if (name === "people" || name === "presence") {
       later("count", delay, function () { refresh("#participant-count", urls.countUrl); });
     }
-    if (name === "tally" && data.statement) {
+    if (name === "tally" && data.statement && !(data.tally && setTally(data.statement, data.tally))) {
       changedTallies.add(String(data.statement));
       later("tallies", delay, function () { refreshTallies(urls.talliesUrl); });
     }
     var open = openStatementId();
-    if (open && ((data.statement && String(data.statement) === open && name !== "presence") || phase)) {
+    var aboutOpen = open && data.statement && String(data.statement) === open;
+    if (aboutOpen && name === "tally" && !phase) {
+      // Others' votes change only the panel's vote widget.
+      later("widget", WIDGET_DELAY, function () { refresh("#statement-" + open + "-votes", withId(urls.votesUrl, open)); });
+    } else if ((aboutOpen && name !== "presence") || phase) {
       later("detail", delay, function () { refresh("#detail", withId(urls.detailUrl, open), "innerHTML"); });
     }
     document.querySelectorAll("[data-live-refresh]").forEach(function (element) {
