@@ -10,9 +10,9 @@ spread them), then measures in one run:
 3. the room: N participants join over a ramp, then for a fixed time each votes about every 2 s,
    reads the map about every 15 s and comments about every 60 s; latency per action and errors.
    With `--follow` each also keeps the workshop's event stream open and does what a page's
-   `static/js/live.js` does: sets the outline tallies a vote event carries in place (and asks for
-   those it does not carry, in one request per 500 ms burst), and re-fetches the open panel's vote
-   widget (the statement it last voted on) at most every 1.5 s while others vote on it;
+   `static/js/live.js` does: sets the tally figures a vote event carries in place, in the outline
+   and in the open panel's vote widget (the statement it last voted on), and asks for those it
+   does not carry (outline tallies in one request per 500 ms burst, the widget at most every 1.5 s);
 4. the check: every statement's tally as the app shows it equals the count of the vote rows.
 
 The client is aiohttp on one event loop: on a small machine the load generator shares the CPUs with
@@ -143,8 +143,8 @@ class Person:
 async def follow(person: Person, stats: Stats, slug: str, position: int, deadline: float) -> None:
     """What a page's live.js does with the stream until `deadline`: tally figures that come with
     an event are set in place; a burst of tally events without them becomes one request for those
-    tallies; others' votes on the statement whose panel is open re-fetch its vote widget, and other
-    events about it the panel (each at most once per its FOLLOW_DELAYS)."""
+    tallies; others' votes without them on the statement whose panel is open re-fetch its vote
+    widget, and other events about it the panel (each at most once per its FOLLOW_DELAYS)."""
     changed: set[str] = set()
     pending: dict[str, asyncio.Task] = {}
 
@@ -202,7 +202,9 @@ async def follow(person: Person, stats: Stats, slug: str, position: int, deadlin
                             changed.add(str(statement))
                             schedule("tallies", tallies)
                     if statement and statement == person.open_statement:
-                        if name == "tally":
+                        if name == "tally" and "tally" in data and data.get("kind") == "agreement":
+                            stats.counts["vote widgets set in place"] += 1
+                        elif name == "tally":
                             schedule("widget", lambda statement=statement: widget(statement))
                         elif name != "presence":
                             schedule("detail", lambda statement=statement: detail(statement))

@@ -45,15 +45,30 @@ def test_changes_by_others_appear_without_a_reload(workshop, live_server_url, pa
             timeout=5000,
         )
         assert not [url for url in asked if "/tallies/" in url], asked
-        # With the statement's panel open, others' votes refresh its vote widget.
+        # With the statement's panel open, others' votes move its vote widget's tally line and bar
+        # in place too.
         page.click(f"#outline a.node-open[href$='/s/{position.pk}/']")
-        page.wait_for_selector(f"#detail [data-statement-id='{position.pk}'] #statement-{position.pk}-votes")
+        widget = f"#detail [data-statement-id='{position.pk}'] #statement-{position.pk}-votes"
+        page.wait_for_selector(f"{widget} .tally-line")
         cast_vote(join_workshop(workshop, "Second distant voter"), Vote.Kind.AGREEMENT, 1, statement=position)
+        cast_vote(join_workshop(workshop, "Third distant voter"), Vote.Kind.AGREEMENT, 0, statement=position)
         page.wait_for_function(
-            f"() => document.querySelector('#statement-{position.pk}-votes').textContent.includes('2 agree')",
+            "(widget) => document.querySelector(widget + ' .tally-line').textContent.replace(/\\s+/g, ' ')"
+            ".includes('Agree 2 · Unsure 1 · Disagree 0')",
+            arg=widget,
             timeout=5000,
         )
-        assert any(url.endswith(f"/s/{position.pk}/votes/") for url in asked), asked
+        bar = page.evaluate(
+            "(widget) => [...document.querySelectorAll(widget + ' .tally-bar rect')]"
+            ".map(r => [r.getAttribute('x'), r.getAttribute('width')])"
+            ".concat([[document.querySelector(widget + ' .tally-bar').getAttribute('viewBox')]])",
+            widget,
+        )
+        assert bar == [["0", "2"], ["2", "1"], ["3", "0"], ["0 0 3 1"]], bar
+        assert not [url for url in asked if "/tallies/" in url or "/votes/" in url], asked
+        # What the page set is what the server renders.
+        rendered = page.evaluate(f"() => fetch('/w/{workshop.slug}/s/{position.pk}/votes/').then(r => r.text())")
+        assert 'Agree <span class="tally-n">2</span>' in rendered and 'viewBox="0 0 3 1"' in rendered
         assert page.evaluate("window.__noReload") is True
         assert other.evaluate("window.__noReload") is True
     finally:

@@ -245,10 +245,10 @@ def test_a_vote_event_carries_the_outline_tally_as_it_stands(open_workshop, live
     stream = Stream(watcher)
     try:
         assert voter.vote(position.pk, 2).status_code in (200, 302)
-        assert stream.next_event("tally")["tally"] == {"agree": 1, "disagree": 0}
+        assert stream.next_event("tally")["tally"] == {"agree": 1, "unsure": 0, "disagree": 0}
         other = join_workshop(workshop, "Dissenter")
         cast_vote(other, Vote.Kind.AGREEMENT, -1, statement=position)
-        assert stream.next_event("tally")["tally"] == {"agree": 1, "disagree": 1}
+        assert stream.next_event("tally")["tally"] == {"agree": 1, "unsure": 0, "disagree": 1}
     finally:
         stream.close()
         watcher.close()

@@ -146,7 +146,7 @@ def test_it_hides_results_until_i_have_voted(as_alice, make_workshop, client):
     tally = client.get(f"/w/{workshop.slug}/s/{position.pk}/tally/").content.decode()
     assert "vote to see results" in tally and "▲" not in tally
     detail = client.get(f"/w/{workshop.slug}/s/{position.pk}/", **HX).content.decode()
-    assert "Vote to see how the others voted" in detail and "1 agrees" not in detail
+    assert "Vote to see how the others voted" in detail and "tally-line" not in detail
     assert "▲ 1" not in client.get(f"/w/{workshop.slug}/").content.decode()
     client.post(f"/w/{workshop.slug}/s/{position.pk}/vote/", {"kind": "agreement", "value": "-1"})
     tally = client.get(f"/w/{workshop.slug}/s/{position.pk}/tally/").content.decode()

@@ -32,9 +32,9 @@ def room(workshop, position):
 def test_it_shows_the_tally_with_plurals_and_the_lens_means(client, workshop, position, room):
     hold_seat(client, room[0])
     body = widget(client, workshop, position)
-    assert '<span class="tally-agree">2 agree</span>' in body
-    assert '<span class="tally-unsure">0 unsure</span>' in body
-    assert '<span class="tally-disagree">1 disagrees</span>' in body
+    assert '<span class="tally-agree">Agree <span class="tally-n">2</span></span>' in body
+    assert '<span class="tally-unsure">Unsure <span class="tally-n">0</span></span>' in body
+    assert '<span class="tally-disagree">Disagree <span class="tally-n">1</span></span>' in body
     assert '<svg class="tally-bar" viewBox="0 0 3 1"' in body and 'x="2" y="0" width="0"' in body
     assert "Serves National interest: 3.5 of 4 · serves Global public good: 1.5 of 4" in body
 

@@ -289,7 +289,7 @@ def _guarded(function, *args):
 def _events_after(workshop_id: int, after: int):
     """This workshop's next events, every committed id (any workshop) up to the last of them, the
     snapshot's oldest running and first unstarted transaction ids (None, None on SQLite), and the
-    outline tallies of the statements the events voted on (`_outline_tallies`).
+    outline tallies of the statements the events voted on (`_tallies_to_send`).
 
     The reads must see the same snapshot: an event committed between them would count as
     another workshop's (visible, but not among the rows) and be skipped for good. The tallies then
@@ -314,7 +314,7 @@ def _events_after(workshop_id: int, after: int):
             return rows, set(), horizon, {}
         visible = set(Event.objects.filter(id__gt=after, id__lte=rows[-1]["id"]).values_list("id", flat=True))
         voted_on = {row["statement_id"] for row in rows if _moves_a_tally(row)}
-        tallies = _outline_tallies(workshop_id, voted_on) if voted_on else {}
+        tallies = _tallies_to_send(workshop_id, voted_on) if voted_on else {}
     return rows, visible, horizon, tallies
 
 
@@ -323,12 +323,13 @@ def _moves_a_tally(row: dict) -> bool:
     return row["verb"].startswith("vote.") and bool(row["statement_id"])
 
 
-def _outline_tallies(workshop_id: int, statement_ids: set[int]) -> dict[int, dict]:
-    """{statement id: {"agree": n, "disagree": n}}, the figures of the outline's tally, for visible
-    statements of a workshop that shows results to everyone. A page sets them in place instead of
-    asking for them: in a voting room, every open page re-fetching its tallies after each burst of
-    votes cost the server more than the votes did. Where results wait for a viewer's own vote,
-    nothing is sent and pages fetch their own view (`views.workshop.tallies_fragment`)."""
+def _tallies_to_send(workshop_id: int, statement_ids: set[int]) -> dict[int, dict]:
+    """{statement id: {"agree": n, "unsure": n, "disagree": n}}, the agreement figures of the
+    outline's tally and the vote widget, for visible statements of a workshop that shows results to
+    everyone. A page sets them in place instead of asking for them: in a voting room, every open
+    page re-fetching its tallies after each burst of votes cost the server more than the votes did.
+    Where results wait for a viewer's own vote, nothing is sent and pages fetch their own view
+    (`views.workshop.tallies_fragment`, `votes_fragment`)."""
     if not Workshop.objects.filter(pk=workshop_id, hide_results_until_voted=False).exists():
         return {}
     counts = (
@@ -339,9 +340,13 @@ def _outline_tallies(workshop_id: int, statement_ids: set[int]) -> dict[int, dic
             kind=Vote.Kind.AGREEMENT,
         )
         .values("statement_id")
-        .annotate(agree=Count("id", filter=Q(value__gt=0)), disagree=Count("id", filter=Q(value__lt=0)))
+        .annotate(
+            agree=Count("id", filter=Q(value__gt=0)),
+            unsure=Count("id", filter=Q(value=0)),
+            disagree=Count("id", filter=Q(value__lt=0)),
+        )
     )
-    return {row["statement_id"]: {"agree": row["agree"], "disagree": row["disagree"]} for row in counts}
+    return {row.pop("statement_id"): row for row in counts}
 
 
 def _events_between(workshop_id: int, after: int, upto: int):

@@ -16,7 +16,7 @@ from django.middleware.csrf import get_token
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from deliberation.domain import DomainError
@@ -38,6 +38,9 @@ def _phrases(language: str | None) -> dict:
         "heading": _e(_("Where the room stands")),
         "hidden": _e(_("Vote to see how the others voted.")),
         "none": _e(_("No votes yet.")),
+        "agree": _e(_("Agree")),
+        "unsure": _e(_("Unsure")),
+        "disagree": _e(_("Disagree")),
         "question": _e(_("Do you agree?")),
         "retract": _e(_("Take back my vote")),
         "retract_lens": _e(_("Take back")),
@@ -104,12 +107,13 @@ def _standing(detail: Detail, words: dict) -> str:
     if not statement.agreement_count:
         return f'<p class="muted">{words["none"]}</p>'
     agree, unsure, disagree = int(statement.agree_count), int(statement.unsure_count), int(statement.disagree_count)
+    # Each figure in its own element, after its label: a page sets the figures a vote event
+    # carries in place (static/js/live.js), with no plural to agree with them.
     line = (
         '<p class="tally-line">'
-        f'<span class="tally-agree">{_e(ngettext("%(n)s agrees", "%(n)s agree", agree) % {"n": agree})}</span> · '
-        f'<span class="tally-unsure">{_e(_("%(n)s unsure") % {"n": unsure})}</span> · '
-        '<span class="tally-disagree">'
-        f"{_e(ngettext('%(n)s disagrees', '%(n)s disagree', disagree) % {'n': disagree})}</span></p>"
+        f'<span class="tally-agree">{words["agree"]} <span class="tally-n">{agree}</span></span> · '
+        f'<span class="tally-unsure">{words["unsure"]} <span class="tally-n">{unsure}</span></span> · '
+        f'<span class="tally-disagree">{words["disagree"]} <span class="tally-n">{disagree}</span></span></p>'
     )
     bar = (
         f'<svg class="tally-bar" viewBox="0 0 {int(statement.agreement_count)} 1" preserveAspectRatio="none" '

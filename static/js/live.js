@@ -59,6 +59,32 @@
     return true;
   }
 
+  // The same figures in the open panel's vote widget: its tally line and bar. False when the
+  // widget must be fetched: it shows no line (no votes yet, or hidden), or a lens vote moved a mean.
+  function setWidgetTally(id, data) {
+    var widget = document.getElementById("statement-" + id + "-votes");
+    var line = widget && widget.querySelector(".tally-line");
+    var bar = widget && widget.querySelector(".tally-bar");
+    if (!line || !bar || data.kind !== "agreement" || !data.tally) return false;
+    var figures = ["agree", "unsure", "disagree"].map(function (name) { return Number(data.tally[name]); });
+    var total = figures[0] + figures[1] + figures[2];
+    if (!figures.every(Number.isInteger) || total < 1) return false;
+    var shown = ["agree", "unsure", "disagree"].map(function (name) {
+      return line.querySelector(".tally-" + name + " .tally-n");
+    });
+    var rects = ["agree", "unsure", "disagree"].map(function (name) { return bar.querySelector(".bar-" + name); });
+    if (shown.indexOf(null) >= 0 || rects.indexOf(null) >= 0) return false;
+    var x = 0;
+    figures.forEach(function (figure, n) {
+      shown[n].textContent = String(figure);
+      rects[n].setAttribute("x", String(x));
+      rects[n].setAttribute("width", String(figure));
+      x += figure;
+    });
+    bar.setAttribute("viewBox", "0 0 " + total + " 1");
+    return true;
+  }
+
   function withId(template, id) {
     return template ? template.replace("/s/0/", "/s/" + encodeURIComponent(id) + "/") : "";
   }
@@ -90,8 +116,12 @@
     var open = openStatementId();
     var aboutOpen = open && data.statement && String(data.statement) === open;
     if (aboutOpen && name === "tally" && !phase) {
-      // Others' votes change only the panel's vote widget.
-      later("widget", WIDGET_DELAY, function () { refresh("#statement-" + open + "-votes", withId(urls.votesUrl, open)); });
+      // Others' votes change only the panel's vote widget: set in place, or fetched when it cannot be.
+      if (!setWidgetTally(open, data)) {
+        later("widget", WIDGET_DELAY, function () {
+          refresh("#statement-" + open + "-votes", withId(urls.votesUrl, open));
+        });
+      }
     } else if ((aboutOpen && name !== "presence") || phase) {
       later("detail", delay, function () { refresh("#detail", withId(urls.detailUrl, open), "innerHTML"); });
     }
