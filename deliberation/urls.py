@@ -43,6 +43,9 @@ urlpatterns = [
     path("w/<slug:slug>/s/<int:statement_id>/tally/", workshop.tally_fragment, name="statement_tally"),
     path("w/<slug:slug>/tallies/", workshop.tallies_fragment, name="statement_tallies"),
     path("w/<slug:slug>/s/<int:statement_id>/votes/", workshop.votes_fragment, name="statement_votes"),
+    path(
+        "w/<slug:slug>/s/<int:statement_id>/annotations/", workshop.annotations_fragment, name="statement_annotations"
+    ),
     path("w/<slug:slug>/s/<int:statement_id>/link/", contribute.link, name="link_statement"),
     path("w/<slug:slug>/s/<int:statement_id>/edit/", contribute.edit, name="edit_statement"),
     path("w/<slug:slug>/s/<int:statement_id>/withdraw/", contribute.withdraw, name="withdraw_statement"),

@@ -3,7 +3,7 @@ tallies move and the participant count follows, through the workshop's event str
 
 import pytest
 
-from deliberation.domain import add_statement, cast_vote, join_workshop
+from deliberation.domain import add_statement, annotate, cast_vote, join_workshop
 from deliberation.models import Statement, Vote
 
 pytestmark = pytest.mark.browser
@@ -69,6 +69,25 @@ def test_changes_by_others_appear_without_a_reload(workshop, live_server_url, pa
         # What the page set is what the server renders.
         rendered = page.evaluate(f"() => fetch('/w/{workshop.slug}/s/{position.pk}/votes/').then(r => r.text())")
         assert 'Agree <span class="tally-n">2</span>' in rendered and 'viewBox="0 0 3 1"' in rendered
+        # A comment on it refreshes only the panel's comments, and never over the reader's draft.
+        asked.clear()
+        annotate(voter, "comment", "Which data would be pooled first?", statement=position)
+        page.wait_for_function(
+            "(widget) => document.querySelector(widget).closest('#detail').textContent"
+            ".includes('Which data would be pooled first?')",
+            arg=widget,
+            timeout=5000,
+        )
+        assert any(url.endswith(f"/s/{position.pk}/annotations/") for url in asked), asked
+        assert not [url for url in asked if url.endswith(f"/s/{position.pk}/")], asked
+        page.fill(f"#comment-text-{position.pk}", "My half-written thought")
+        annotate(voter, "comment", "Another distant comment", statement=position)
+        page.wait_for_timeout(1500)
+        assert page.input_value(f"#comment-text-{position.pk}") == "My half-written thought"
+        page.fill(f"#comment-text-{position.pk}", "")
+        page.wait_for_function(
+            "() => document.querySelector('#detail').textContent.includes('Another distant comment')", timeout=5000
+        )
         assert page.evaluate("window.__noReload") is True
         assert other.evaluate("window.__noReload") is True
     finally:

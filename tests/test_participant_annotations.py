@@ -1,5 +1,7 @@
 """Comments and questions (one level of replies), tags and flags on a statement."""
 
+import re
+
 import pytest
 
 from deliberation.domain import annotate
@@ -88,3 +90,34 @@ def test_it_refuses_comments_in_a_closed_workshop(as_bob, workshop, position):
     workshop.save()
     response = as_bob.post(url(workshop, position), {"kind": "comment", "text": "Late"}, **HX)
     assert response.status_code == 403 and not Annotation.objects.exists()
+
+
+def test_its_comments_fragment_is_what_the_panel_shows_of_them(as_bob, workshop, alice, position):
+    """What an open panel re-fetches when someone comments: threads, tags and the viewer's own
+    flags, as the whole panel shows them, in a constant number of queries."""
+    first = annotate(alice, "comment", "Top comment", statement=position)
+    annotate(alice, "comment", "Alice's reply", statement=position, parent=first)
+    annotate(alice, "tag", "funding", statement=position)
+    annotate(alice, "flag", "Alice's private flag", statement=position)
+    fragment = as_bob.get(f"/w/{workshop.slug}/s/{position.pk}/annotations/", **HX).content.decode()
+    panel = as_bob.get(f"/w/{workshop.slug}/s/{position.pk}/", **HX).content.decode()
+    start = panel.index(f'<section id="statement-{position.pk}-annotations"')
+    shown = panel[start : panel.index("</section>", start) + len("</section>")]
+    assert unmasked(fragment).strip() == unmasked(shown).strip()
+    assert "Top comment" in fragment and "Alice&#x27;s reply" in fragment and "#funding" in fragment
+    assert "private flag" not in fragment
+
+
+def unmasked(html: str) -> str:
+    """The page without its CSRF tokens, which are masked afresh on every render."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_its_comments_fragment_reads_a_constant_number_of_queries(
+    as_bob, workshop, alice, position, django_assert_max_num_queries
+):
+    for n in range(30):
+        annotate(alice, "comment", f"Comment {n}", statement=position)
+    with django_assert_max_num_queries(6):
+        body = as_bob.get(f"/w/{workshop.slug}/s/{position.pk}/annotations/", **HX).content.decode()
+    assert "Comment 29" in body

@@ -52,6 +52,7 @@ def test_it_renders_each_fragment_alone(as_alice, workshop, position):
         ("participants/count/", 'id="participant-count"'),
         (f"s/{position.pk}/tally/", f'id="statement-{position.pk}-tally"'),
         (f"s/{position.pk}/votes/", f'id="statement-{position.pk}-votes"'),
+        (f"s/{position.pk}/annotations/", f'id="statement-{position.pk}-annotations"'),
     ]:
         response = as_alice.get(f"/w/{workshop.slug}/{path}")
         body = response.content.decode()

@@ -50,6 +50,7 @@ def test_it_shows_nothing_of_another_workshop_at_its_own_addresses(two_rooms):
     urls += [f"{w}/documents/{document.pk}/", f"{w}/s/{theirs.pk}/", f"{w}/s/{theirs.pk}/tally/"]
     urls += [f"{w}/tallies/?ids={theirs.pk}"]
     urls += [f"{w}/s/{theirs.pk}/votes/", f"{w}/s/{theirs.pk}/edit/", f"{w}/graph.json", f"{w}/qr.svg"]
+    urls += [f"{w}/s/{theirs.pk}/annotations/"]
     urls += [f"/moderate/w/{room_b.slug}/", f"/moderate/w/{room_b.slug}/log.csv", f"{w}/projector"]
     for url in urls:
         for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
@@ -64,6 +65,7 @@ def test_it_shows_nothing_of_another_workshop_through_its_own_addresses(two_room
     room_a, _b, mallory, own, theirs, relation, document, _note = two_rooms
     w = f"/w/{room_a.slug}"
     urls = [f"{w}/s/{theirs.pk}/", f"{w}/s/{theirs.pk}/tally/", f"{w}/s/{theirs.pk}/votes/"]
+    urls += [f"{w}/s/{theirs.pk}/annotations/"]
     urls += [f"{w}/s/{theirs.pk}/edit/", f"{w}/s/{theirs.pk}/withdraw/", f"{w}/documents/{document.pk}/"]
     for url in urls:
         response = mallory.get(url)

@@ -98,7 +98,7 @@ def participant_pages(workshop, statements, document) -> list[str]:
     pages += [f"{w}/documents/{document.pk}/"]
     for statement in statements[:4]:
         pages += [f"{w}/s/{statement.pk}/", f"{w}/s/{statement.pk}/tally/", f"{w}/s/{statement.pk}/votes/"]
-        pages += [f"{w}/s/{statement.pk}/edit/"]
+        pages += [f"{w}/s/{statement.pk}/edit/", f"{w}/s/{statement.pk}/annotations/"]
     return pages
 
 

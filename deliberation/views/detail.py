@@ -118,6 +118,35 @@ def load_detail(workshop: Workshop, viewer: Participant | None, statement: State
             my_votes[(kind, relation_id or statement_id)] = value
     for relation in parents:
         relation.my_strength = my_votes.get((Vote.Kind.STRENGTH, relation.pk))
+    threads, tags, flags = _annotations(viewer, statement)
+    documents = list(SourceDocument.objects.filter(workshop=workshop).only("id", "title").order_by("id"))
+    return Detail(
+        workshop=workshop,
+        viewer=viewer,
+        statement=statement,
+        parents=parents,
+        supports=[r for r in children if r.kind == Relation.Kind.SUPPORTS],
+        opposes=[r for r in children if r.kind == Relation.Kind.OPPOSES],
+        answers=[r for r in children if r.kind == Relation.Kind.ANSWERS],
+        my_votes=my_votes,
+        threads=threads,
+        tags=tags,
+        flags=flags,
+        documents=documents,
+    )
+
+
+def load_annotations(workshop: Workshop, viewer: Participant | None, statement: Statement) -> Detail:
+    """Only what the panel's comments need, in one query: what an open panel re-fetches when
+    someone comments on its statement (a whole panel costs several times more)."""
+    statement.workshop = workshop
+    threads, tags, flags = _annotations(viewer, statement)
+    return Detail(workshop, viewer, statement, [], [], [], [], {}, threads, tags, flags, [])
+
+
+def _annotations(viewer: Participant | None, statement: Statement) -> tuple[list, list, list]:
+    """The statement's visible comments and questions as threads with their replies, its tags, and
+    the flags this viewer may see."""
     threads: dict[int, Thread] = {}
     tags, flags = [], []
     annotations = Annotation.objects.filter(statement=statement).visible().select_related("author").order_by("id")
@@ -132,21 +161,7 @@ def load_detail(workshop: Workshop, viewer: Participant | None, statement: State
             threads[annotation.parent_id].replies.append(annotation)
         elif annotation.kind in (Annotation.Kind.COMMENT, Annotation.Kind.QUESTION):
             threads[annotation.pk] = Thread(annotation)
-    documents = list(SourceDocument.objects.filter(workshop=workshop).only("id", "title").order_by("id"))
-    return Detail(
-        workshop=workshop,
-        viewer=viewer,
-        statement=statement,
-        parents=parents,
-        supports=[r for r in children if r.kind == Relation.Kind.SUPPORTS],
-        opposes=[r for r in children if r.kind == Relation.Kind.OPPOSES],
-        answers=[r for r in children if r.kind == Relation.Kind.ANSWERS],
-        my_votes=my_votes,
-        threads=list(threads.values()),
-        tags=tags,
-        flags=flags,
-        documents=documents,
-    )
+    return list(threads.values()), tags, flags
 
 
 def load_votes(workshop: Workshop, viewer: Participant | None, statement: Statement) -> Detail:

@@ -13,7 +13,7 @@ from deliberation.argument_map import load_argument_map
 from deliberation.domain import DomainError
 from deliberation.models import Participant, Statement, Vote, Workshop
 
-from .detail import SCALE_CHOICES, Detail, load_detail, load_votes
+from .detail import SCALE_CHOICES, Detail, load_annotations, load_detail, load_votes
 from .helpers import PHASE_ALLOWS, abilities, hx_render, seat, statement_in
 from .outline import (
     Filters,
@@ -203,6 +203,18 @@ def votes_fragment(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
     statement = statement_in(workshop, participant, statement_id)
     detail = load_votes(workshop, participant, statement)
     return HttpResponse(vote_widget(request, detail, detail.can))
+
+
+@require_GET
+def annotations_fragment(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
+    """A statement's comments, questions and tags (`#statement-<id>-annotations`): what an open
+    panel re-fetches when someone comments on its statement."""
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    statement = statement_in(workshop, participant, statement_id)
+    detail = load_annotations(workshop, participant, statement)
+    return render(request, "deliberation/_detail.html#annotations", detail_context(workshop, participant, detail))
 
 
 @require_GET

@@ -85,6 +85,19 @@
     return true;
   }
 
+  // The open panel's comments, unless the reader has a draft in them: a draft is never replaced;
+  // the comments catch up once it is sent or cleared.
+  function refreshComments(id, template) {
+    var selector = "#statement-" + id + "-annotations";
+    var section = document.querySelector(selector);
+    var drafts = section ? section.querySelectorAll("textarea, input:not([type=hidden])") : [];
+    if (Array.prototype.some.call(drafts, function (field) { return field.value; })) {
+      later("annotations", DELAYS.annotations * 5, function () { refreshComments(id, template); });
+      return;
+    }
+    refresh(selector, withId(template, id));
+  }
+
   function withId(template, id) {
     return template ? template.replace("/s/0/", "/s/" + encodeURIComponent(id) + "/") : "";
   }
@@ -122,6 +135,9 @@
           refresh("#statement-" + open + "-votes", withId(urls.votesUrl, open));
         });
       }
+    } else if (aboutOpen && name === "annotations" && !phase) {
+      // A comment changes only the panel's comments.
+      later("annotations", delay, function () { refreshComments(open, urls.annotationsUrl); });
     } else if ((aboutOpen && name !== "presence") || phase) {
       later("detail", delay, function () { refresh("#detail", withId(urls.detailUrl, open), "innerHTML"); });
     }
