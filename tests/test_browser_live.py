@@ -3,7 +3,7 @@ tallies move and the participant count follows, through the workshop's event str
 
 import pytest
 
-from deliberation.domain import add_statement, annotate, cast_vote, join_workshop
+from deliberation.domain import add_statement, annotate, cast_vote, edit_statement, join_workshop
 from deliberation.models import Statement, Vote
 
 pytestmark = pytest.mark.browser
@@ -87,6 +87,17 @@ def test_changes_by_others_appear_without_a_reload(workshop, live_server_url, pa
         page.fill(f"#comment-text-{position.pk}", "")
         page.wait_for_function(
             "() => document.querySelector('#detail').textContent.includes('Another distant comment')", timeout=5000
+        )
+        # An edit of the statement re-renders the whole panel, but not over a draft either.
+        page.fill(f"#comment-text-{position.pk}", "Still thinking")
+        position.refresh_from_db()
+        edit_statement(owner, position, "Pool climate and ocean data across borders", position.version)
+        page.wait_for_timeout(1500)
+        assert page.input_value(f"#comment-text-{position.pk}") == "Still thinking"
+        page.fill(f"#comment-text-{position.pk}", "")
+        page.wait_for_function(
+            "() => document.querySelector('#detail').textContent.includes('Pool climate and ocean data')",
+            timeout=5000,
         )
         assert page.evaluate("window.__noReload") is True
         assert other.evaluate("window.__noReload") is True

@@ -85,17 +85,35 @@
     return true;
   }
 
-  // The open panel's comments, unless the reader has a draft in them: a draft is never replaced;
-  // the comments catch up once it is sent or cleared.
-  function refreshComments(id, template) {
-    var selector = "#statement-" + id + "-annotations";
-    var section = document.querySelector(selector);
-    var drafts = section ? section.querySelectorAll("textarea, input:not([type=hidden])") : [];
-    if (Array.prototype.some.call(drafts, function (field) { return field.value; })) {
-      later("annotations", DELAYS.annotations * 5, function () { refreshComments(id, template); });
+  // A region of the open panel is never replaced while the reader has changed a field in it (a
+  // comment being written, an edit under way): it catches up once the draft is sent or undone.
+  var DRAFT_RETRY = 1500;
+
+  function hasDraft(element) {
+    var fields = element ? element.querySelectorAll("textarea, input:not([type=hidden]), select") : [];
+    return Array.prototype.some.call(fields, function (field) {
+      if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+      if (field.tagName === "SELECT") {
+        // Without a default, a single select starts at its first option.
+        var initial = field.multiple ? -1 : 0;
+        Array.prototype.forEach.call(field.options, function (option, n) {
+          if (option.defaultSelected && initial <= 0) initial = n;
+        });
+        if (!field.multiple) return field.selectedIndex !== initial;
+        return Array.prototype.some.call(field.options, function (option) {
+          return option.selected !== option.defaultSelected;
+        });
+      }
+      return field.value !== field.defaultValue;
+    });
+  }
+
+  function refreshKeepingDrafts(key, selector, url, swap) {
+    if (hasDraft(document.querySelector(selector))) {
+      later(key, DRAFT_RETRY, function () { refreshKeepingDrafts(key, selector, url, swap); });
       return;
     }
-    refresh(selector, withId(template, id));
+    refresh(selector, url, swap);
   }
 
   function withId(template, id) {
@@ -137,9 +155,13 @@
       }
     } else if (aboutOpen && name === "annotations" && !phase) {
       // A comment changes only the panel's comments.
-      later("annotations", delay, function () { refreshComments(open, urls.annotationsUrl); });
+      later("annotations", delay, function () {
+        refreshKeepingDrafts("annotations", "#statement-" + open + "-annotations", withId(urls.annotationsUrl, open));
+      });
     } else if ((aboutOpen && name !== "presence") || phase) {
-      later("detail", delay, function () { refresh("#detail", withId(urls.detailUrl, open), "innerHTML"); });
+      later("detail", delay, function () {
+        refreshKeepingDrafts("detail", "#detail", withId(urls.detailUrl, open), "innerHTML");
+      });
     }
     document.querySelectorAll("[data-live-refresh]").forEach(function (element) {
       if (element.id && element.dataset.liveRefresh.split(/\s+/).indexOf(name) >= 0) {
