@@ -1,0 +1,83 @@
+"""A statement's comment threads in the detail panel (`{% comment_threads %}`): each comment or
+question with its replies, and a reply form where the viewer may answer.
+
+An open panel re-fetches its comments whenever someone comments on its statement, which in a busy
+room is dozens of times a second across the room's pages. Through the template engine each thread
+cost about 0.14 ms (a dozen nodes, the CSRF field, the form's address). Built here with f-strings,
+as the vote widget is (`vote_widget.py`), every value from the database or a translation escaped.
+"""
+
+import html
+from functools import cache
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from deliberation.models import Annotation
+
+from .detail import Detail
+
+
+def _e(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+@cache
+def _phrases(language: str | None) -> dict:
+    """The threads' fixed words, translated and escaped once per language."""
+    return {
+        "question": _e(_("Question")),
+        "comment": _e(_("Comment")),
+        "reply": _e(_("Reply")),
+        "your_reply": _e(_("Your reply")),
+        "someone": _e(_("someone")),
+        "none": _e(_("No comments yet.")),
+    }
+
+
+def comment_threads(request: HttpRequest, detail: Detail, can_annotate: bool) -> SafeString:
+    words = _phrases(get_language())
+    if not detail.threads:
+        return SafeString(f'<p class="muted">{words["none"]}</p>')
+    pk = int(detail.statement.pk)
+    form = ""
+    if can_annotate:
+        url = _e(reverse("annotate_statement", args=[detail.workshop.slug, pk]))
+        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(get_token(request))}">'
+        form = (
+            f'<details class="reply-to"><summary>{words["reply"]}</summary>'
+            f'<form method="post" action="{url}" class="form" hx-post="{url}" '
+            f'hx-target="#statement-{pk}-annotations" hx-swap="outerHTML">'
+            f'{csrf}<input type="hidden" name="kind" value="comment">'
+            '<input type="hidden" name="parent" value="{parent}">'
+            f'<label class="visually-hidden" for="reply-{{parent}}">{words["your_reply"]}</label>'
+            '<textarea id="reply-{parent}" name="text" rows="2" required></textarea>'
+            f'<button type="submit" class="button">{words["reply"]}</button></form></details>'
+        )
+    parts = []
+    for thread in detail.threads:
+        comment = thread.comment
+        kind = words["question"] if comment.kind == Annotation.Kind.QUESTION else words["comment"]
+        parts.append(
+            f'<div class="thread"><p class="comment"><span class="comment-kind">{kind}</span> '
+            f"<strong>{_name(comment, words)}</strong>: {linebreaksbr(comment.text, autoescape=True)}</p>"
+        )
+        parts.extend(
+            f'<p class="comment reply"><strong>{_name(reply, words)}</strong>: '
+            f"{linebreaksbr(reply.text, autoescape=True)}</p>"
+            for reply in thread.replies
+        )
+        if form:
+            parts.append(form.replace("{parent}", str(int(comment.pk))))
+        parts.append("</div>")
+    return SafeString("\n".join(parts))
+
+
+def _name(annotation: Annotation, words: dict) -> str:
+    author = annotation.author
+    return _e(author.display_name) if author is not None and author.display_name else words["someone"]
