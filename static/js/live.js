@@ -16,8 +16,8 @@
   if (window.htmx) window.htmx.config.sse = Object.assign({}, window.htmx.config.sse, { pauseOnBackground: false });
 
   var DELAYS = { map: 700, tally: 500, banner: 50, people: 400, annotations: 300, workshop: 300, presence: 300 };
-  // The open panel's vote widget after others' votes: it catches up within this, at most one
-  // request per page in it however fast the room votes.
+  // The open panel's vote widget, when others' votes cannot be set in place: it catches up within
+  // this, at most one request per page however fast the room votes.
   var WIDGET_DELAY = 1500;
   var pending = new Map();
 
@@ -53,7 +53,8 @@
     var agree = element.querySelector(".tally-agree"), disagree = element.querySelector(".tally-disagree");
     var up = Number(tally && tally.agree), down = Number(tally && tally.disagree);
     if (!agree || !disagree || !Number.isInteger(up) || !Number.isInteger(down)) return false;
-    if (!agree.firstChild || !disagree.firstChild || agree.firstChild.nodeType !== Node.TEXT_NODE) return false;
+    var texts = [agree.firstChild, disagree.firstChild];
+    if (texts.some(function (text) { return !text || text.nodeType !== Node.TEXT_NODE; })) return false;
     agree.firstChild.nodeValue = "\u25B2 " + up;
     disagree.firstChild.nodeValue = "\u25BC " + down;
     return true;
