@@ -319,7 +319,8 @@ def _events_after(workshop_id: int, after: int):
 
 
 def _moves_a_tally(row: dict) -> bool:
-    """A vote cast or taken back on a statement (a link's strength votes have no outline tally)."""
+    """A vote cast or taken back about a statement. A link's strength vote is about the link's
+    source: its figures are sent too, unchanged by it but current, so the page need not ask."""
     return row["verb"].startswith("vote.") and bool(row["statement_id"])
 
 
