@@ -21,19 +21,26 @@ def open_workshop(workshop):
     return workshop, position
 
 
-def test_a_vote_in_one_client_arrives_on_another_clients_stream(open_workshop, live_server_url):
-    workshop, position = open_workshop
+@contextlib.contextmanager
+def watched(live_server_url, workshop):
+    """A voter, and the open stream of another participant who watches: (stream, voter)."""
     watcher, voter = Person(live_server_url, workshop, "Watcher"), Person(live_server_url, workshop, "Voter")
     stream = Stream(watcher)
     try:
-        assert voter.vote(position.pk, 2).status_code in (200, 302)
-        event = stream.next_event("tally")
-        assert (event["verb"], event["statement"], event["kind"]) == ("vote.cast", position.pk, "agreement")
-        assert event["id"] == Event.objects.filter(verb="vote.cast").get().pk
+        yield stream, voter
     finally:
         stream.close()
         watcher.close()
         voter.close()
+
+
+def test_a_vote_in_one_client_arrives_on_another_clients_stream(open_workshop, live_server_url):
+    workshop, position = open_workshop
+    with watched(live_server_url, workshop) as (stream, voter):
+        assert voter.vote(position.pk, 2).status_code in (200, 302)
+        event = stream.next_event("tally")
+        assert (event["verb"], event["statement"], event["kind"]) == ("vote.cast", position.pk, "agreement")
+        assert event["id"] == Event.objects.filter(verb="vote.cast").get().pk
 
 
 def test_two_processes_share_events(open_workshop, live_server_url):
@@ -241,31 +248,19 @@ def test_a_page_rendered_while_an_earlier_commit_is_pending_still_receives_it(op
 
 def test_a_vote_event_carries_the_outline_tally_as_it_stands(open_workshop, live_server_url):
     workshop, position = open_workshop
-    watcher, voter = Person(live_server_url, workshop, "Watcher"), Person(live_server_url, workshop, "Voter")
-    stream = Stream(watcher)
-    try:
+    with watched(live_server_url, workshop) as (stream, voter):
         assert voter.vote(position.pk, 2).status_code in (200, 302)
         assert stream.next_event("tally")["tally"] == {"agree": 1, "unsure": 0, "disagree": 0}
         other = join_workshop(workshop, "Dissenter")
         cast_vote(other, Vote.Kind.AGREEMENT, -1, statement=position)
         assert stream.next_event("tally")["tally"] == {"agree": 1, "unsure": 0, "disagree": 1}
-    finally:
-        stream.close()
-        watcher.close()
-        voter.close()
 
 
 def test_a_vote_event_carries_no_tally_where_results_wait_for_a_viewers_vote(open_workshop, live_server_url):
     workshop, position = open_workshop
     workshop.hide_results_until_voted = True
     workshop.save(update_fields=["hide_results_until_voted"])
-    watcher, voter = Person(live_server_url, workshop, "Watcher"), Person(live_server_url, workshop, "Voter")
-    stream = Stream(watcher)
-    try:
+    with watched(live_server_url, workshop) as (stream, voter):
         assert voter.vote(position.pk, 2).status_code in (200, 302)
         event = stream.next_event("tally")
         assert event["statement"] == position.pk and "tally" not in event
-    finally:
-        stream.close()
-        watcher.close()
-        voter.close()
