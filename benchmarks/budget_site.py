@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_POST
 
 from deliberation.domain import cast_vote
+from deliberation.domain.events import announce_votes
 from deliberation.domain.votes import _upsert_with_event
 from deliberation.models import Participant, Vote
 from deliberation.ratelimit import check_vote_rate
@@ -25,9 +26,9 @@ def trivial_post(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def write_only(request: HttpRequest, workshop_id: int, statement_id: int) -> HttpResponse:
-    """The vote's one write statement (the vote and its event) for the seat the form names, and
-    nothing else: no seat, statement or rule is checked and nothing is rendered. No vote that
-    checks who is voting can cost less."""
+    """The vote's one write statement (the vote and its event) for the seat the form names, and its
+    announcement; nothing else: no seat, statement or rule is checked and nothing is rendered. No
+    vote that checks who is voting can cost less."""
     participant = Participant(pk=int(request.POST["participant"]), workshop_id=workshop_id, user_id=None)
     value = int(request.POST["value"])
     vote = Vote(
@@ -39,6 +40,7 @@ def write_only(request: HttpRequest, workshop_id: int, statement_id: int) -> Htt
     )
     payload = {"kind": vote.kind, "value": value, "statement_id": statement_id, "relation_id": None}
     _upsert_with_event(vote, statement_id, payload)
+    announce_votes(workshop_id)
     return HttpResponse("ok\n", content_type="text/plain")
 
 

@@ -11,10 +11,14 @@ from deliberation.models import Phase, Statement
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits live in the cache: every test starts with none used."""
+    """Rate limits live in the cache, and the last announcement of each workshop's votes in the
+    process: every test starts with none used."""
     from django.core.cache import cache
 
+    from deliberation.domain import events
+
     cache.clear()
+    events._announced.clear()
     yield
 
 

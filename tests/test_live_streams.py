@@ -4,14 +4,16 @@ import contextlib
 import queue
 import threading
 
+import psycopg
 import pytest
 from django.db import connection, transaction
 
 from deliberation.domain import add_statement, cast_vote, join_workshop
+from deliberation.domain.events import NOTIFY_CHANNEL
 from deliberation.live.hub import GAP_GRACE_SECONDS
 from deliberation.models import Event, Statement, Vote
 from tests.live_client import Person, Stream
-from tests.servers import uvicorn_server
+from tests.servers import test_database_url, uvicorn_server
 
 
 @pytest.fixture
@@ -264,3 +266,23 @@ def test_a_vote_event_carries_no_tally_where_results_wait_for_a_viewers_vote(ope
         assert voter.vote(position.pk, 2).status_code in (200, 302)
         event = stream.next_event("tally")
         assert event["statement"] == position.pk and "tally" not in event
+
+
+def test_a_vote_its_process_did_not_announce_still_arrives_within_a_coalescing_period(transactional_db, open_workshop):
+    """A process announces a workshop's votes at most every `LIVE_ANNOUNCE_MS`; the hub keeps
+    reading a workshop that had news, so the next vote arrives without an announcement (and here
+    without the safety poll, pushed out to a minute)."""
+    workshop, position = open_workshop
+    slow = {"LIVE_ANNOUNCE_MS": "2500", "LIVE_SAFETY_POLL_MS": "60000"}
+    listener = psycopg.connect(test_database_url(), autocommit=True)
+    listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+    try:
+        with uvicorn_server(**slow) as url, watched(url, workshop) as (stream, voter):
+            assert voter.vote(position.pk, 2).status_code in (200, 302)
+            assert stream.next_event("tally")["tally"] == {"agree": 1, "unsure": 0, "disagree": 0}
+            assert voter.vote(position.pk, -2).status_code in (200, 302)  # within 2.5 s of the first
+            assert stream.next_event("tally", timeout=1.5)["tally"] == {"agree": 0, "unsure": 0, "disagree": 1}
+        notes = [note.payload for note in listener.notifies(timeout=0.5, stop_after=None)]
+        assert notes.count(f"{workshop.pk}:votes") == 1  # the second vote was not announced
+    finally:
+        listener.close()

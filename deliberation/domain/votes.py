@@ -22,7 +22,7 @@ from deliberation.models import (
 )
 
 from .errors import InvalidInput, NotAllowed, NotFound
-from .events import record
+from .events import announce_votes, record
 from .rules import require_contributor, require_phase
 
 Kind = Vote.Kind
@@ -79,6 +79,7 @@ def cast_vote(
     about = statement if statement else relation.source
     if connection.vendor == "postgresql":
         row.pk = _upsert_with_event(row, about.pk, payload)
+        announce_votes(workshop.pk)
         return row
     with transaction.atomic():
         (vote,) = Vote.objects.bulk_create(
@@ -154,6 +155,7 @@ def cast_vote_by_seat(
         row = cursor.fetchone()
     if row is None:
         return None
+    announce_votes(row[_SEAT_IDS.index("in_workshop")])
     at = len(_SEAT_IDS)
     participant = rows.instance(Participant, row, at, ANSWER_FIELDS[Participant])
     at += rows.width(Participant, ANSWER_FIELDS[Participant])

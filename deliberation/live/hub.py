@@ -1,8 +1,11 @@
 """One hub per process: it listens, reads new events once per workshop, and feeds every open stream.
 
 - PostgreSQL: one `LISTEN deliberation_events` connection per process (never one per client);
-  a trigger on the Event table `NOTIFY`s each new row at commit. A slow safety poll also runs, so a lost notification or a
-  dropped connection delays an update but never loses it.
+  a trigger on the Event table `NOTIFY`s each new row at commit, except votes, which a process
+  announces after they commit, at most every `domain.events.ANNOUNCE_SECONDS` per workshop. So
+  a hub that has read new events of a workshop keeps reading it for `FOLLOW_UP_SECONDS`. A slow
+  safety poll also runs, so a lost notification or a dropped connection delays an update but
+  never loses it.
 - SQLite (the single-process default): the hub polls the Event table.
 
 Event ids are assigned when a transaction inserts the row, but transactions commit in any order.
@@ -33,7 +36,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from deliberation.domain.events import NOTIFY_CHANNEL
+from deliberation.domain.events import ANNOUNCE_SECONDS, NOTIFY_CHANNEL
 from deliberation.models import Event, Statement, StreamPresence, Vote, Workshop
 
 from .messages import category, payload, sse_event
@@ -41,7 +44,12 @@ from .messages import category, payload, sse_event
 log = logging.getLogger(__name__)
 
 COALESCE_SECONDS = int(os.environ.get("LIVE_COALESCE_MS", "250")) / 1000
-SAFETY_POLL_SECONDS = 2.0  # PostgreSQL: catch up even if a notification was lost
+# PostgreSQL: catch up even if a notification was lost
+SAFETY_POLL_SECONDS = int(os.environ.get("LIVE_SAFETY_POLL_MS", "2000")) / 1000
+# Keep reading a workshop this long after its last new event: longer than a process waits between
+# two announcements of a workshop's votes, so a vote committed in between is read without an
+# announcement of its own.
+FOLLOW_UP_SECONDS = 4 * ANNOUNCE_SECONDS
 SQLITE_POLL_SECONDS = 0.5
 GAP_GRACE_SECONDS = 3.0
 GAP_MAX_SECONDS = 30.0  # past this, a hole is skipped even if an old transaction is still open
@@ -75,6 +83,7 @@ class Feed:
     holes: dict[int, tuple[float, int | None]] = field(default_factory=dict)
     # missing id -> when it was first seen missing, and (PostgreSQL) the first transaction id not yet started then
     idle_since: float | None = None
+    follow_until: float = 0.0  # keep reading until then (`FOLLOW_UP_SECONDS` after the last new event)
 
     def __post_init__(self):
         self.base = self.cursor
@@ -178,16 +187,22 @@ class Hub:
                 feed = self.feeds.get(workshop_id)
                 if feed is not None:
                     try:
-                        await self._refresh(feed)
+                        if await self._refresh(feed):
+                            feed.follow_until = time.monotonic() + FOLLOW_UP_SECONDS
                     except DatabaseError:
                         log.warning("Could not read events of workshop %s; will retry", workshop_id, exc_info=True)
                         self.poke(workshop_id)
+                    if feed.follow_until > time.monotonic():
+                        self.poke(workshop_id)  # read it again after the next coalescing period
 
-    async def _refresh(self, feed: Feed) -> None:
+    async def _refresh(self, feed: Feed) -> bool:
+        """Read and publish the feed's new events; True if there were any."""
+        found = False
         while True:
             rows, visible, (xmin, xmax), tallies = await self._db(_events_after, feed.workshop_id, feed.cursor)
             if not rows:
-                return
+                return found
+            found = True
             ready, position, now = [], feed.cursor, time.monotonic()
             by_id = {row["id"]: row for row in rows}
             span = range(feed.cursor + 1, rows[-1]["id"] + 1)
@@ -212,9 +227,9 @@ class Hub:
                 feed.publish(ready)
             if position < rows[-1]["id"]:  # stopped at a gap: look again shortly
                 self.loop.call_later(0.1, self.poke, feed.workshop_id)
-                return
+                return found
             if len(rows) < FETCH_LIMIT:
-                return
+                return found
 
     async def _ticker(self) -> None:
         interval = SAFETY_POLL_SECONDS if self.postgres else SQLITE_POLL_SECONDS
