@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db import connection
+from django.db.models.signals import post_init
 from django.utils import timezone
 
 from deliberation import rows
@@ -44,3 +45,36 @@ def test_a_remembered_seat_comes_with_its_workshop_and_focus(client, rf, worksho
     assert remembered_seat(request, make_workshop().slug) is None  # no seat held there
     Participant.objects.filter(pk=alice.pk).update(is_banned=True)
     assert remembered_seat(request, workshop.slug) is None
+
+
+def _read(model, pk, only=None):
+    with connection.cursor() as cursor:
+        sql = f"SELECT {rows.columns(model, 't', only)} FROM {model._meta.db_table} t WHERE t.id = %s"  # noqa: S608
+        cursor.execute(sql, [pk])
+        return rows.instance(model, cursor.fetchone(), only=only)
+
+
+def test_fields_left_out_are_deferred_as_the_orms_only_leaves_them(workshop, django_assert_num_queries):
+    only = ("id", "slug", "phase")
+    built, reference = _read(Workshop, workshop.pk, only), Workshop.objects.only(*only).get(pk=workshop.pk)
+    assert built.get_deferred_fields() == reference.get_deferred_fields() != set()
+    with django_assert_num_queries(1):
+        assert built.title == workshop.title  # read when first used, as the ORM does
+    built.title = "Renamed"
+    built.save(update_fields=["title"])
+    assert Workshop.objects.get(pk=workshop.pk).title == "Renamed"
+
+
+def test_a_model_with_init_signal_receivers_is_built_through_its_init(workshop):
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Workshop)
+    try:
+        built = _read(Workshop, workshop.pk)
+    finally:
+        post_init.disconnect(receiver, sender=Workshop)
+    assert seen == [built] and seen[0] is built
+    assert fields(built) == fields(Workshop.objects.get(pk=workshop.pk))
