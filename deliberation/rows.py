@@ -39,7 +39,7 @@ def instance(model: type[Model], row, start: int = 0, only: tuple[str, ...] | No
     made = model.__new__(model)
     state = made._state = ModelState()
     state.adding, state.db = False, connection.alias
-    made.__dict__.update(zip(names, values))  # a field missing here is deferred, as in from_db
+    made.__dict__.update(zip(names, values, strict=True))  # a field missing here is deferred, as in from_db
     return made
 
 

@@ -1,6 +1,7 @@
 """Casting and retracting votes: one row per participant, target and kind, changed in place."""
 
 import json
+import re
 from functools import cache
 
 from django.db import connection, transaction
@@ -140,18 +141,15 @@ def cast_vote_by_seat(
         return None
     payload = {"kind": kind, "value": value, "statement_id": statement_id, "relation_id": None}
     params = {
-        **_kind_params(),
-        **_RULE_PARAMS,
         "token": resume_token,
         "slug": workshop_slug,
         "statement": statement_id,
         "kind": kind,
-        "agreement_vote": kind == Kind.AGREEMENT,
         "value": value,
         "payload": json.dumps(payload),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_vote_by_seat_query(), params)
+        cursor.execute(_vote_by_seat_query(kind == Kind.AGREEMENT), params)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -189,27 +187,31 @@ ANSWER_FIELDS = {
 }
 _SEAT_IDS = ("voter", "voter_user", "in_workshop", "on_statement")  # the seat's first columns
 
-# The rules of `cast_vote` (`require_contributor`, `require_phase`, `_check_open`) and of a
-# visible statement, as the values the query's WHERE clause compares with.
-_RULE_PARAMS = {
-    "observer": Role.OBSERVER,
-    "owner": Role.OWNER,
-    "moderator": Role.MODERATOR,
-    "closed": Phase.CLOSED,
-    "contribute": Phase.CONTRIBUTE,
-    "vote_phase": Phase.VOTE,
-    "visible": Statement.Status.VISIBLE,
-}
+
+def _literal(constant: str) -> str:
+    """One of the model's own choices (a role, phase, status or kind of vote) as an SQL literal:
+    written into the query once rather than sent as a parameter with every vote."""
+    if not re.fullmatch(r"[a-z_]+", constant):
+        raise ValueError(f"not a plain choice: {constant!r}")
+    return f"'{constant}'"
 
 
 @cache
-def _vote_by_seat_query() -> str:
+def _vote_by_seat_query(agreement_vote: bool) -> str:
     """The seat (as `views.seats.remembered_seat` finds it) allowed to vote on a visible statement,
     the upsert and event of `UPSERT_WITH_EVENT`, and the tally of `statement_tally` over the votes
     as they stand after this one: the others' votes as the statement's snapshot saw them, and the
-    new one in place of the voter's old vote of this kind."""
+    new one in place of the voter's old vote of this kind.
+
+    The rules of `cast_vote` (`require_contributor`, `require_phase`, `_check_open`) and of a
+    visible statement are in the WHERE clause, their constants written in; an agreement vote and a
+    lens vote differ in which setting opens them."""
     participant, workshop = Participant._meta.db_table, Workshop._meta.db_table
     statement, vote = Statement._meta.db_table, Vote._meta.db_table
+    kinds = {name: _literal(kind) for name, kind in _kind_params().items()}
+    kind_open = (
+        "w.allow_agreement_votes" if agreement_vote else "w.allow_lens_votes AND w.pole_a <> '' AND w.pole_b <> ''"
+    )
     return f"""
         WITH seat AS (
             SELECT p.id AS voter, p.user_id AS voter_user, w.id AS in_workshop, s.id AS on_statement,
@@ -220,12 +222,12 @@ def _vote_by_seat_query() -> str:
             JOIN {workshop} w ON w.id = p.workshop_id
             JOIN {statement} s ON s.id = %(statement)s AND s.workshop_id = w.id
             WHERE p.resume_token = %(token)s AND w.slug = %(slug)s
-              AND NOT p.is_banned AND p.role <> %(observer)s
-              AND w.phase <> %(closed)s
-              AND (w.phase IN (%(contribute)s, %(vote_phase)s) OR p.role IN (%(owner)s, %(moderator)s))
-              AND s.status = %(visible)s
-              AND CASE WHEN %(agreement_vote)s THEN w.allow_agreement_votes
-                       ELSE w.allow_lens_votes AND w.pole_a <> '' AND w.pole_b <> '' END
+              AND NOT p.is_banned AND p.role <> {_literal(Role.OBSERVER)}
+              AND w.phase <> {_literal(Phase.CLOSED)}
+              AND (w.phase IN ({_literal(Phase.CONTRIBUTE)}, {_literal(Phase.VOTE)})
+                   OR p.role IN ({_literal(Role.OWNER)}, {_literal(Role.MODERATOR)}))
+              AND s.status = {_literal(Statement.Status.VISIBLE)}
+              AND {kind_open}
         ),
         vote AS (
             INSERT INTO {vote}
@@ -251,13 +253,13 @@ def _vote_by_seat_query() -> str:
         )
         SELECT seat.*, tally.* FROM seat JOIN vote ON true
         CROSS JOIN (
-            SELECT {TALLY_COLUMNS},
-                   MAX(value) FILTER (WHERE kind = %(agreement)s AND mine),
-                   MAX(value) FILTER (WHERE kind = %(lens_a)s AND mine),
-                   MAX(value) FILTER (WHERE kind = %(lens_b)s AND mine)
+            SELECT {TALLY_COLUMNS % kinds},
+                   MAX(value) FILTER (WHERE kind = {kinds["agreement"]} AND mine),
+                   MAX(value) FILTER (WHERE kind = {kinds["lens_a"]} AND mine),
+                   MAX(value) FILTER (WHERE kind = {kinds["lens_b"]} AND mine)
             FROM votes
         ) tally
-    """  # noqa: S608 - table names only; every value is a parameter
+    """  # noqa: S608 - table names and the model's own choices; every value a voter sends is a parameter
 
 
 @transaction.atomic
