@@ -38,6 +38,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlencode
 
 import aiohttp
 import httpx
@@ -120,12 +121,16 @@ class Person:
             headers["HX-Request"] = "true"
         return headers
 
-    async def request(self, stats: Stats, action: str, method: str, url: str, ok=(200,), htmx=True, **kwargs):
+    async def request(self, stats: Stats, action: str, method: str, url: str, ok=(200,), htmx=True, data=None):
+        """`data`, a form, is sent urlencoded as a browser sends it (aiohttp's own form encoding
+        costs the load generator more than the rest of a request)."""
+        headers = self.headers(htmx)
+        if data is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            data = urlencode(data).encode()
         started = time.monotonic()
         try:
-            async with self.client.request(
-                method, url, headers=self.headers(htmx), allow_redirects=False, **kwargs
-            ) as response:
+            async with self.client.request(method, url, headers=headers, allow_redirects=False, data=data) as response:
                 response.text_body = await response.text()
         except (TimeoutError, aiohttp.ClientError) as error:
             stats.error(action, type(error).__name__)
