@@ -100,3 +100,11 @@ def test_a_process_announces_a_workshops_votes_at_most_every_announce_seconds(
     clock.now += ANNOUNCE_SECONDS * 0.2  # past the first announcement's window
     cast_vote(bob, Vote.Kind.AGREEMENT, 0, statement=position)
     assert received(listener) == [f"{workshop.pk}:votes"]
+
+
+def test_the_votes_of_one_transaction_are_announced_once(listener, workshop, position, alice, bob):
+    received(listener)
+    with transaction.atomic():
+        cast_vote(bob, Vote.Kind.AGREEMENT, 1, statement=position)
+        cast_vote(alice, Vote.Kind.AGREEMENT, 2, statement=position)
+    assert received(listener) == [f"{workshop.pk}:votes"]

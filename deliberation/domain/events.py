@@ -52,14 +52,17 @@ def announce_votes(workshop_id: int) -> None:
     coalescing period too. If the NOTIFY is lost (the process dies right after the commit, the
     connection drops), the hub's safety poll still finds the vote.
     """
-    if connection.vendor != "postgresql":
-        return
-    if time.monotonic() - _announced.get(workshop_id, float("-inf")) < ANNOUNCE_SECONDS:
-        return
-    transaction.on_commit(partial(_notify_votes, workshop_id))
+    if connection.vendor == "postgresql" and not _announced_lately(workshop_id):
+        transaction.on_commit(partial(_notify_votes, workshop_id))
+
+
+def _announced_lately(workshop_id: int) -> bool:
+    return time.monotonic() - _announced.get(workshop_id, float("-inf")) < ANNOUNCE_SECONDS
 
 
 def _notify_votes(workshop_id: int) -> None:
+    if _announced_lately(workshop_id):  # another vote of the same commit, or another thread, was first
+        return
     _announced[workshop_id] = time.monotonic()
     try:
         with connection.cursor() as cursor:
