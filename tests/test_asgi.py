@@ -2,6 +2,7 @@
 WSGI handler; the path it tells them apart by must stay the event stream's URL."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from django.urls import reverse
 
@@ -43,7 +44,9 @@ def _post(app, chunks: list[bytes]) -> tuple[dict, bytes]:
         }
         await app(scope, receive, send)
 
-    asyncio.run(run())
+    # On a thread of its own: the browser tests keep an event loop running on this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, run()).result()
     body = b"".join(message.get("body", b"") for message in sent[1:])
     return sent[0], body
 
