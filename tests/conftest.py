@@ -108,3 +108,52 @@ def django_client_factory():
     from django.test import Client
 
     return Client
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A throwaway Redis server on a free loopback port, keeping nothing on disk: its URL."""
+    import shutil
+    import subprocess
+    import time
+
+    import redis
+
+    from tests.servers import free_port
+
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    port = free_port()
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_cache(redis_server, settings):
+    """Django's cache on that Redis server, as `REDIS_URL` sets it up, emptied for the test."""
+    import redis
+
+    redis.Redis.from_url(redis_server).flushdb()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_server}}
+    yield redis_server
+
+
+@pytest.fixture(params=["memory", "redis"])
+def any_cache(request):
+    """Each of the caches the rate limits run on: per-process memory, and Redis."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+    return request.param

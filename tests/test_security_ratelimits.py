@@ -44,7 +44,7 @@ def test_it_limits_join_code_guesses_even_for_a_right_code_afterwards(client, wo
     assert not Participant.objects.filter(display_name="Mallory").exists()
 
 
-def test_it_limits_votes_per_participant_and_counts_none_past_the_limit(workshop, alice, position, tight):
+def test_it_limits_votes_per_participant_and_counts_none_past_the_limit(any_cache, workshop, alice, position, tight):
     client = seated(alice)
     url = f"/w/{workshop.slug}/s/{position.pk}/vote/"
     for value in (1, 2, -1, 0):
