@@ -11,8 +11,6 @@ The request body is read on the event loop before the request goes to a thread (
 never waits for a slow client's body, and a vote's form costs no hop between thread and loop.
 """
 
-import contextvars
-import functools
 import gc
 import os
 import re
@@ -39,7 +37,8 @@ async def read_ahead(body: Body, receive, limit: int = READ_AHEAD_BYTES) -> None
 
 
 class ReadAheadResponder(WSGIResponder):
-    """a2wsgi's `WSGIResponder.__call__` (a2wsgi 1.10), with the body read ahead on the loop."""
+    """a2wsgi's `WSGIResponder.__call__` (a2wsgi 1.10), with the body read ahead on the loop and
+    the request run in its thread's own context."""
 
     async def __call__(self, scope, receive, send) -> None:
         body = Body(self.loop, receive)
@@ -48,9 +47,11 @@ class ReadAheadResponder(WSGIResponder):
         sender = None
         try:
             sender = self.loop.create_task(self.sender(send))
-            context = contextvars.copy_context()
-            func = functools.partial(context.run, self.wsgi)
-            await self.loop.run_in_executor(self.executor, func, environ, self.start_response)
+            # In the page thread's own context, as a threaded WSGI server runs Django. a2wsgi runs
+            # each request in a copy of the loop's context instead, where Django's per-thread
+            # state (`asgiref.local.Local`: the cache backends, and with them the Redis
+            # connections) started empty on every request and was thrown away after it.
+            await self.loop.run_in_executor(self.executor, self.wsgi, environ, self.start_response)
             await self.send_queue.put(None)
             await sender
             if self.exc_info is not None:

@@ -70,3 +70,22 @@ def test_a_body_past_the_read_ahead_is_read_from_the_thread_as_before():
     start, body = _post(Pages(_echo, workers=1), [chunk, chunk, chunk, b"end"])
     assert body == chunk * 3 + b"end"
     assert dict(start["headers"])[b"x-held"] == str(READ_AHEAD_BYTES).encode()  # the rest came later
+
+
+def test_a_page_thread_keeps_djangos_per_thread_state_between_requests():
+    """The cache backends (and a Redis cache's connections) are made once per page thread, as
+    under a threaded WSGI server, not once per request."""
+    from django.core.cache import caches
+
+    seen = []
+
+    def app(environ, start_response):
+        seen.append(caches["default"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    pages = Pages(app, workers=1)
+    for _ in range(2):
+        start, body = _post(pages, [b""])
+        assert start["status"] == 200 and body == b"ok"
+    assert len(seen) == 2 and seen[0] is seen[1]
