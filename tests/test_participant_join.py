@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from deliberation.models import Participant, Phase
 from deliberation.qr import qr_svg
-from deliberation.views.seats import SEAT_SALT
+from deliberation.views.seats import SEAT_SALT, _verified_seats
 from tests.seating import hold_seat
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -109,6 +109,23 @@ def test_a_tampered_seat_cookie_holds_no_seat(client, workshop, alice, bob):
         client.cookies["seats"] = value
         response = client.get(f"/w/{workshop.slug}/")
         assert response.status_code == 302 and response["Location"].startswith("/join/")
+
+
+def test_a_seat_cookie_is_verified_once_and_again_after_the_secret_key_changes(client, workshop, alice, settings):
+    hold_seat(client, alice)
+    _verified_seats.cache_clear()
+    for _ in range(3):
+        assert client.get(f"/w/{workshop.slug}/").status_code == 200
+    assert _verified_seats.cache_info().misses == 1 and _verified_seats.cache_info().hits == 2
+    settings.SECRET_KEY = "a new secret key that signed none of the cookies out there"
+    response = client.get(f"/w/{workshop.slug}/")
+    assert response.status_code == 302 and response["Location"].startswith("/join/")
+
+
+def test_a_signed_seat_cookie_that_holds_no_mapping_holds_no_seat(client, workshop, alice):
+    client.cookies["seats"] = signing.dumps([workshop.slug, alice.resume_token], salt=SEAT_SALT)
+    response = client.get(f"/w/{workshop.slug}/")
+    assert response.status_code == 302 and response["Location"].startswith("/join/")
 
 
 def test_one_browser_keeps_its_seats_in_several_workshops(client, workshop, make_workshop):

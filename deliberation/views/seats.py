@@ -6,11 +6,13 @@ session: a vote, the busiest request of a live room, then reads no session row. 
 seated through their account (the Django session).
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.core import signing
+from django.core.signals import setting_changed
 from django.db import connection
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
@@ -28,14 +30,30 @@ def held_seats(request: HttpRequest) -> dict[str, str]:
     seats = getattr(request, "_held_seats", None)
     if seats is None:
         raw = request.COOKIES.get(SEAT_COOKIE)
-        try:
-            seats = signing.loads(raw, salt=SEAT_SALT) if raw else {}
-        except signing.BadSignature:
-            seats = {}
-        if not isinstance(seats, dict):
-            seats = {}
-        request._held_seats = seats
+        seats = request._held_seats = dict(_verified_seats(raw)) if raw else {}
     return seats
+
+
+@lru_cache(maxsize=4096)
+def _verified_seats(raw: str) -> tuple[tuple[str, str], ...]:
+    """The seats a signed cookie value holds, () if its signature or content is bad.
+
+    A browser sends the same value with every request until it joins another workshop, and its
+    signature depends on nothing else (no expiry is checked), so a value is verified once per
+    process rather than on every vote. Changing the secret keys clears the cache."""
+    try:
+        seats = signing.loads(raw, salt=SEAT_SALT)
+    except signing.BadSignature:
+        return ()
+    if not isinstance(seats, dict):
+        return ()
+    return tuple((str(slug), str(token)) for slug, token in seats.items())
+
+
+@receiver(setting_changed)
+def _forget_verified_seats(setting, **kwargs):
+    if setting in ("SECRET_KEY", "SECRET_KEY_FALLBACKS"):
+        _verified_seats.cache_clear()
 
 
 def seat_cookie_value(seats: dict[str, str]) -> str:
