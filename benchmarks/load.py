@@ -492,7 +492,7 @@ def main() -> None:
         f"\n{args.participants} participants, {args.duration:.0f} s of voting after a {args.ramp:.0f} s ramp, "
         f"{args.workers} uvicorn {'workers on one socket' if args.shared_socket else 'processes on their own ports'}, "
         f"PAGE_THREADS={os.environ.get('PAGE_THREADS', 'default')}, {os.cpu_count()} CPUs, "
-        f"rate limits {'in Redis' if os.environ.get('REDIS_URL') else 'in each process'}"
+        f"vote limits in PostgreSQL, other rate limits {'in Redis' if os.environ.get('REDIS_URL') else 'in each process'}"
         f"{', following the live stream' if args.follow else ''}\n"
     )
     print(f"Capacity (closed loop, {args.concurrency} clients, {args.probe_seconds:.0f} s each):\n")

@@ -508,6 +508,21 @@ class Vote(models.Model):
         return f"{self.participant_id} {self.kind}={self.value}"
 
 
+class VoteWindow(models.Model):
+    """A seat's current window of the vote rate limit: when it opened and the votes counted in it.
+
+    Kept beside the votes, so that a page's vote counts itself in the statement that writes it
+    (`domain.votes.cast_vote_by_seat`) and every app process shares the count without a cache
+    server. The other rate limits, on rarer actions, stay in the cache (`deliberation.ratelimit`)."""
+
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    opened_at = models.DateTimeField()
+    hits = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}: {self.hits} since {self.opened_at:%H:%M:%S}"
+
+
 class SourceDocument(models.Model):
     """Reading material for the workshop, which highlights can anchor into."""
 

@@ -3,20 +3,19 @@
 Pages and the API call `check_rate` with a key naming who does what, e.g. `join:ip:<addr>` or
 `statement:participant:<id>`; past the limit it raises the domain's `RateLimited` (status 429).
 The named limits below are the defaults the participant pages use; `settings.RATE_LIMITS` may
-override any of them as `{"name": (limit, window_seconds)}`.
+override any of them as `{"name": (limit, window_seconds)}`. The vote limit alone is counted in
+the database (`check_vote_rate`), where a vote counts itself in the statement that writes it.
 """
 
-import math
 import time
 import weakref
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from deliberation.domain.errors import RateLimited
+from deliberation.domain.votes import count_vote
 
 DEFAULT_LIMITS = {
     "join": (30, 600),  # seats taken per IP address
@@ -43,11 +42,7 @@ def check_rate(key: str, limit: int, window_seconds: int, cost: int = 1) -> int:
     count = _count_in_redis if isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache) else _count_in_cache
     hits, left = count(counter, window_seconds, cost)
     if hits > limit or (cost == 0 and hits >= limit):
-        wait = max(1, math.ceil(left()))
-        raise RateLimited(
-            _("Too many attempts in a short time. Please wait %(wait)s and try again.")
-            % {"wait": ngettext("%(n)d second", "%(n)d seconds", wait) % {"n": wait}}
-        )
+        raise RateLimited.wait(left())
     return hits
 
 
@@ -97,15 +92,16 @@ def _count_in_redis(counter: str, window_seconds: int, cost: int):
 
 
 def check_named(name: str, who: str, cost: int = 1) -> int:
-    """`check_rate` with one of the named default limits, e.g. `check_named("vote", "participant:7")`."""
+    """`check_rate` with one of the named default limits, e.g. `check_named("statement", "participant:7")`."""
     limit, window = limit_for(name)
     return check_rate(f"{name}:{who}", limit, window, cost=cost)
 
 
-def check_vote_rate(resume_token: str) -> int:
-    """The vote limit, per seat. A seat is named by its resume token, which a page's vote knows
-    before it reads the seat's row (`domain.votes.cast_vote_by_seat`)."""
-    return check_named("vote", f"seat:{resume_token}")
+def check_vote_rate(resume_token: str) -> None:
+    """The vote limit, per seat, counted in the database (`models.VoteWindow`): a page's vote
+    counts itself in the statement that writes it (`domain.votes.cast_vote_by_seat`); every other
+    way to vote or retract counts here."""
+    count_vote(resume_token, *limit_for("vote"))
 
 
 def client_ip(request) -> str:

@@ -59,7 +59,9 @@ def test_a_committed_vote_is_announced_with_its_workshop(listener, workshop, pos
 
 def test_a_page_vote_is_announced_too(listener, workshop, position, bob):
     received(listener)
-    assert cast_vote_by_seat(bob.resume_token, workshop.slug, position.pk, Vote.Kind.AGREEMENT, -1) is not None
+    assert (
+        cast_vote_by_seat(bob.resume_token, workshop.slug, position.pk, Vote.Kind.AGREEMENT, -1, (300, 60)) is not None
+    )
     assert received(listener) == [f"{workshop.pk}:votes"]
 
 

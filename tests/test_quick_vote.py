@@ -22,6 +22,7 @@ from tests.seating import hold_seat
 
 HX = {"HTTP_HX_REQUEST": "true"}
 KINDS = (Vote.Kind.AGREEMENT, Vote.Kind.LENS_A, Vote.Kind.LENS_B)
+LIMIT = (300, 60)  # votes per seat, seconds
 
 
 class Undo(Exception):
@@ -48,7 +49,7 @@ def full_way(token: str, slug: str, statement_id: int, kind: str, value):
 
 
 def quick_way(token: str, slug: str, statement_id: int, kind: str, value):
-    cast = cast_vote_by_seat(token, slug, statement_id, kind, value)
+    cast = cast_vote_by_seat(token, slug, statement_id, kind, value, LIMIT)
     if cast is None:
         return None
     participant, statement, mine = cast
@@ -195,16 +196,18 @@ def test_a_moderator_votes_in_the_draft_phase_and_nobody_in_a_closed_one(room, w
     Participant.objects.filter(pk=bob.pk).update(role=Role.MODERATOR)
     workshop.phase = Phase.DRAFT
     workshop.save()
-    assert cast_vote_by_seat(bob.resume_token, workshop.slug, room["position"].pk, Vote.Kind.AGREEMENT, 1)
+    assert cast_vote_by_seat(bob.resume_token, workshop.slug, room["position"].pk, Vote.Kind.AGREEMENT, 1, LIMIT)
     workshop.phase = Phase.CLOSED
     workshop.save()
-    assert cast_vote_by_seat(bob.resume_token, workshop.slug, room["position"].pk, Vote.Kind.AGREEMENT, -1) is None
+    assert (
+        cast_vote_by_seat(bob.resume_token, workshop.slug, room["position"].pk, Vote.Kind.AGREEMENT, -1, LIMIT) is None
+    )
     assert Vote.objects.get(participant=bob, statement=room["position"]).value == 1
 
 
 def test_it_answers_with_the_tally_after_this_vote(room, workshop, bob):
     participant, statement, mine = cast_vote_by_seat(
-        bob.resume_token, workshop.slug, room["position"].pk, Vote.Kind.AGREEMENT, "2"
+        bob.resume_token, workshop.slug, room["position"].pk, Vote.Kind.AGREEMENT, "2", LIMIT
     )
     # Alice's 2 and Bob's 2 (his -1 replaced), and Alice's lens vote untouched
     assert (statement.agreement_count, statement.agree_count, statement.disagree_count) == (2, 2, 0)

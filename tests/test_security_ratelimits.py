@@ -1,10 +1,12 @@
 """Rate limits seen from outside: joins per address, join-code guesses, votes and statements per
 participant, and moderator sign-ins all end in a 429 with a message a person understands."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 
-from deliberation.models import Participant, Statement, Vote
+from deliberation.models import Participant, Statement, Vote, VoteWindow
 from tests.seating import hold_seat
 
 WAIT = "Too many attempts in a short time. Please wait"
@@ -44,7 +46,7 @@ def test_it_limits_join_code_guesses_even_for_a_right_code_afterwards(client, wo
     assert not Participant.objects.filter(display_name="Mallory").exists()
 
 
-def test_it_limits_votes_per_participant_and_counts_none_past_the_limit(any_cache, workshop, alice, position, tight):
+def test_it_limits_votes_per_participant_and_counts_none_past_the_limit(workshop, alice, position, tight):
     client = seated(alice)
     url = f"/w/{workshop.slug}/s/{position.pk}/vote/"
     for value in (1, 2, -1, 0):
@@ -54,6 +56,30 @@ def test_it_limits_votes_per_participant_and_counts_none_past_the_limit(any_cach
     assert Vote.objects.get(participant=alice, statement=position).value == 0
     # another participant is not slowed down by Alice's clicks
     assert seated(bob_of(workshop)).post(url, {"kind": "agreement", "value": 1}).status_code == 302
+
+
+def test_the_vote_limit_holds_for_every_process_and_reopens_when_its_window_closes(workshop, alice, position, tight):
+    """The vote limit is counted in the database (`VoteWindow`), not in a process's cache: an
+    emptied cache (another process, a restart) changes nothing."""
+    from django.core.cache import cache
+
+    client = seated(alice)
+    url = f"/w/{workshop.slug}/s/{position.pk}/vote/"
+    for value in (1, 2, -1, 0):
+        assert client.post(url, {"kind": "agreement", "value": value}, HTTP_HX_REQUEST="true").status_code == 200
+    cache.clear()
+    refused = seated(alice).post(url, {"kind": "agreement", "value": 2}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 429 and WAIT in refused.content.decode()
+    window = VoteWindow.objects.get(participant=alice)
+    assert window.hits == 5
+    VoteWindow.objects.filter(pk=window.pk).update(opened_at=window.opened_at - timedelta(seconds=50))
+    refused = client.post(url, {"kind": "lens_a", "value": 2}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 429 and "Please wait 10 seconds" in refused.content.decode()
+    VoteWindow.objects.filter(pk=window.pk).update(opened_at=window.opened_at - timedelta(seconds=61))
+    assert client.post(url, {"kind": "agreement", "value": 2}, HTTP_HX_REQUEST="true").status_code == 200
+    assert Vote.objects.get(participant=alice, statement=position, kind="agreement").value == 2
+    assert not Vote.objects.filter(participant=alice, kind="lens_a").exists()
+    assert VoteWindow.objects.get(participant=alice).hits == 1  # a new window opened with that vote
 
 
 def bob_of(workshop):

@@ -1,5 +1,10 @@
 """Domain errors carry a message a person can read and the HTTP status a view should answer with."""
 
+import math
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 
 class DomainError(Exception):
     status = 400
@@ -36,3 +41,12 @@ class Conflict(DomainError):
 
 class RateLimited(DomainError):
     status = 429
+
+    @classmethod
+    def wait(cls, seconds: float) -> "RateLimited":
+        """The error for a limit whose window closes in `seconds`."""
+        wait = max(1, math.ceil(seconds))
+        return cls(
+            _("Too many attempts in a short time. Please wait %(wait)s and try again.")
+            % {"wait": ngettext("%(n)d second", "%(n)d seconds", wait) % {"n": wait}}
+        )

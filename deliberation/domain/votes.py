@@ -2,9 +2,12 @@
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from deliberation import rows
@@ -17,12 +20,13 @@ from deliberation.models import (
     Role,
     Statement,
     Vote,
+    VoteWindow,
     Workshop,
     _figures,
     _kind_params,
 )
 
-from .errors import InvalidInput, NotAllowed, NotFound
+from .errors import InvalidInput, NotAllowed, NotFound, RateLimited
 from .events import announce_votes, record
 from .rules import require_contributor, require_phase
 
@@ -113,35 +117,78 @@ def _upsert_with_event(vote: Vote, about_id: int, payload: dict) -> int:
         return cursor.fetchone()[0]
 
 
+# A seat's vote counted in its window: the window opens at the first vote and lasts `window`
+# seconds, so the limit holds for any run of votes shorter than that (as `ratelimit.check_rate`).
+COUNT_VOTE = f"""
+    INSERT INTO {VoteWindow._meta.db_table} AS w (participant_id, opened_at, hits)
+    SELECT p.id, %(now)s, 1 FROM {Participant._meta.db_table} p WHERE p.resume_token = %(token)s
+    ON CONFLICT (participant_id) DO UPDATE SET
+        hits = CASE WHEN w.opened_at > %(since)s THEN w.hits + 1 ELSE 1 END,
+        opened_at = CASE WHEN w.opened_at > %(since)s THEN w.opened_at ELSE %(now)s END
+    RETURNING participant_id, hits, opened_at
+"""  # noqa: S608 - table names; every value is a parameter
+
+
+def count_vote(resume_token: str, limit: int, window: int) -> None:
+    """Count a vote, cast or retracted, against the seat's limit of `limit` in `window` seconds;
+    past it, `RateLimited`. An unknown token counts nothing (the vote is refused anyway)."""
+    params = _window_params(resume_token, window)
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_VOTE, params)
+        row = cursor.fetchone()
+    if row is not None:
+        _check_window(row[1], row[2], limit, window, params["now"])
+
+
+def _window_params(resume_token: str, window: int) -> dict:
+    now = timezone.now()
+    return {
+        "token": resume_token,
+        "now": connection.ops.adapt_datetimefield_value(now),
+        "since": connection.ops.adapt_datetimefield_value(now - timedelta(seconds=window)),
+    }
+
+
+def _check_window(hits: int, opened_at, limit: int, window: int, now) -> None:
+    if hits > limit:
+        raise RateLimited.wait((_as_datetime(opened_at) - _as_datetime(now)).total_seconds() + window)
+
+
+def _as_datetime(value) -> datetime:
+    """A timestamp as the database gave it back (SQLite answers with text, naive in UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+
+
 STATEMENT_KINDS = (Kind.AGREEMENT, Kind.LENS_A, Kind.LENS_B)
 
 
 def cast_vote_by_seat(
-    resume_token: str, workshop_slug: str, statement_id: int, kind: str, value
+    resume_token: str, workshop_slug: str, statement_id: int, kind: str, value, limit: tuple[int, int]
 ) -> tuple[Participant, Statement, dict[str, int]] | None:
-    """`cast_vote` on a statement for the seat a resume token names, in one SQL statement: the
-    seat, the statement and every rule `cast_vote` applies are checked in its WHERE clause, and it
-    writes the vote and its event and answers with the statement's new tally. Votes are the
-    busiest request of a live room, and four round trips (seat, statement, write, tally) cost more
-    than the work they carry.
+    """`cast_vote` on a statement for the seat a resume token names, in one SQL statement: it
+    counts the vote against the seat's rate `limit` (votes, seconds: `count_vote`), checks the
+    seat, the statement and every rule `cast_vote` applies in its WHERE clause, writes the vote
+    and its event and answers with the statement's new tally. Votes are the busiest request of a
+    live room, and five round trips (rate limit, seat, statement, write, tally) cost more than the
+    work they carry.
 
-    Returns (participant, statement with its tally figures, {kind: the participant's vote}), or None
-    when nothing was written: no such seat or visible statement, a rule says no, a value out of
-    range, or a database without this statement (SQLite). The caller then takes the full way
-    (`cast_vote`), which says why. `tests/test_quick_vote.py` holds the two ways to the same rules
-    and the same rows."""
-    if connection.vendor != "postgresql" or kind not in STATEMENT_KINDS:
-        return None
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        return None
-    low, high = Vote.RANGES[kind]
-    if not low <= value <= high:
+    The vote is counted whatever follows, and past the limit it raises `RateLimited`. Returns
+    (participant, statement with its tally figures, {kind: the participant's vote}), or None when
+    nothing was written: no such seat or visible statement, a rule says no, a value out of range,
+    or a database without this statement (SQLite). The caller then takes the full way
+    (`cast_vote`), which says why, without counting the vote again. `tests/test_quick_vote.py`
+    holds the two ways to the same rules and the same rows."""
+    votes, window = limit
+    value = _whole_number(value)
+    low, high = Vote.RANGES.get(kind, (0, -1))
+    if connection.vendor != "postgresql" or kind not in STATEMENT_KINDS or value is None or not low <= value <= high:
+        count_vote(resume_token, votes, window)
         return None
     payload = {"kind": kind, "value": value, "statement_id": statement_id, "relation_id": None}
     params = {
-        "token": resume_token,
+        **_window_params(resume_token, window),
         "slug": workshop_slug,
         "statement": statement_id,
         "kind": kind,
@@ -149,9 +196,13 @@ def cast_vote_by_seat(
         "payload": json.dumps(payload),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_vote_by_seat_query(kind == Kind.AGREEMENT), params)
+        cursor.execute(_vote_by_seat_query(kind == Kind.AGREEMENT, votes), params)
         row = cursor.fetchone()
-    if row is None:
+    if row is None:  # no such seat
+        return None
+    _check_window(row[0], row[1], votes, window, params["now"])
+    row = row[2:]
+    if row[0] is None:  # refused
         return None
     announce_votes(row[_SEAT_IDS.index("in_workshop")])
     at = len(_SEAT_IDS)
@@ -196,12 +247,21 @@ def _literal(constant: str) -> str:
     return f"'{constant}'"
 
 
+def _whole_number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @cache
-def _vote_by_seat_query(agreement_vote: bool) -> str:
-    """The seat (as `views.seats.remembered_seat` finds it) allowed to vote on a visible statement,
-    the upsert and event of `UPSERT_WITH_EVENT`, and the tally of `statement_tally` over the votes
-    as they stand after this one: the others' votes as the statement's snapshot saw them, and the
-    new one in place of the voter's old vote of this kind.
+def _vote_by_seat_query(agreement_vote: bool, limit: int) -> str:
+    """The vote counted in its seat's window (`COUNT_VOTE`); the seat (as
+    `views.seats.remembered_seat` finds it) allowed to vote on a visible statement, if the count is
+    within `limit`; the upsert and event of `UPSERT_WITH_EVENT`; and the tally of `statement_tally`
+    over the votes as they stand after this one: the others' votes as the statement's snapshot saw
+    them, and the new one in place of the voter's old vote of this kind. It answers with the count
+    and its window's start, then, if the vote was written, the rows and the tally.
 
     The rules of `cast_vote` (`require_contributor`, `require_phase`, `_check_open`) and of a
     visible statement are in the WHERE clause, their constants written in; an agreement vote and a
@@ -213,15 +273,17 @@ def _vote_by_seat_query(agreement_vote: bool) -> str:
         "w.allow_agreement_votes" if agreement_vote else "w.allow_lens_votes AND w.pole_a <> '' AND w.pole_b <> ''"
     )
     return f"""
-        WITH seat AS (
+        WITH counted AS ({COUNT_VOTE}),
+        seat AS (
             SELECT p.id AS voter, p.user_id AS voter_user, w.id AS in_workshop, s.id AS on_statement,
                    {rows.columns(Participant, "p", ANSWER_FIELDS[Participant])},
                    {rows.columns(Workshop, "w", ANSWER_FIELDS[Workshop])},
                    {rows.columns(Statement, "s", ANSWER_FIELDS[Statement])}
-            FROM {participant} p
+            FROM counted
+            JOIN {participant} p ON p.id = counted.participant_id
             JOIN {workshop} w ON w.id = p.workshop_id
             JOIN {statement} s ON s.id = %(statement)s AND s.workshop_id = w.id
-            WHERE p.resume_token = %(token)s AND w.slug = %(slug)s
+            WHERE counted.hits <= {int(limit)} AND w.slug = %(slug)s
               AND NOT p.is_banned AND p.role <> {_literal(Role.OBSERVER)}
               AND w.phase <> {_literal(Phase.CLOSED)}
               AND (w.phase IN ({_literal(Phase.CONTRIBUTE)}, {_literal(Phase.VOTE)})
@@ -251,14 +313,16 @@ def _vote_by_seat_query(agreement_vote: bool) -> str:
             UNION ALL
             SELECT kind, value, true FROM vote
         )
-        SELECT seat.*, tally.* FROM seat JOIN vote ON true
-        CROSS JOIN (
-            SELECT {TALLY_COLUMNS % kinds},
-                   MAX(value) FILTER (WHERE kind = {kinds["agreement"]} AND mine),
-                   MAX(value) FILTER (WHERE kind = {kinds["lens_a"]} AND mine),
-                   MAX(value) FILTER (WHERE kind = {kinds["lens_b"]} AND mine)
-            FROM votes
-        ) tally
+        SELECT counted.hits, counted.opened_at, answer.* FROM counted LEFT JOIN (
+            SELECT seat.*, tally.* FROM seat JOIN vote ON true
+            CROSS JOIN (
+                SELECT {TALLY_COLUMNS % kinds},
+                       MAX(value) FILTER (WHERE kind = {kinds["agreement"]} AND mine),
+                       MAX(value) FILTER (WHERE kind = {kinds["lens_a"]} AND mine),
+                       MAX(value) FILTER (WHERE kind = {kinds["lens_b"]} AND mine)
+                FROM votes
+            ) tally
+        ) answer ON true
     """  # noqa: S608 - table names and the model's own choices; every value a voter sends is a parameter
 
 
