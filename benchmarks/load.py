@@ -7,6 +7,8 @@ spread them), then measures in one run:
 1. the framework floor: the most `/healthz` answers per second (one trivial query) that C
    closed-loop clients get through the same server and database settings;
 2. the vote ceiling: the most votes per second the same C clients get (each a joined participant);
+   1 and 2 in alternating rounds (`--rounds`, 3 by default), averaged, so that a machine whose
+   speed drifts during the run weighs on both;
 3. the room: N participants join over a ramp, then for a fixed time each votes about every 2 s,
    reads the map about every 15 s and comments about every 60 s; latency per action and errors.
    With `--follow` each also keeps the workshop's event stream open and does what a page's
@@ -355,20 +357,27 @@ async def run(args, workshop, statement_ids, base_urls) -> dict:
     for n, person in enumerate(probes):
         assert await person.join(capacity, code, f"Probe {n}"), capacity.errors
     loops = [probes[n :: args.concurrency] for n in range(args.concurrency)]
-    result["floor"] = await closed_loop(
-        loops,
-        capacity,
-        "healthz",
-        args.probe_seconds,
-        lambda p, rng: p.request(capacity, "healthz", "GET", "/healthz"),
-    )
-    result["vote_ceiling"] = await closed_loop(
-        loops,
-        capacity,
-        "vote (closed loop)",
-        args.probe_seconds,
-        lambda p, rng: vote(p, rng, capacity, "vote (closed loop)"),
-    )
+    # In alternating rounds: a machine that drifts during the run weighs on both alike.
+    rounds = []
+    for _ in range(args.rounds):
+        floor = await closed_loop(
+            loops,
+            capacity,
+            "healthz",
+            args.probe_seconds,
+            lambda p, rng: p.request(capacity, "healthz", "GET", "/healthz"),
+        )
+        ceiling = await closed_loop(
+            loops,
+            capacity,
+            "vote (closed loop)",
+            args.probe_seconds,
+            lambda p, rng: vote(p, rng, capacity, "vote (closed loop)"),
+        )
+        rounds.append((floor, ceiling))
+    result["floor"] = sum(floor for floor, _ in rounds) / len(rounds)
+    result["vote_ceiling"] = sum(ceiling for _, ceiling in rounds) / len(rounds)
+    result["rounds"] = rounds
     result["capacity"] = capacity
 
     # 3: the room. First the statistics autovacuum would have gathered by now on a server that runs
@@ -462,6 +471,9 @@ def main() -> None:
     )
     parser.add_argument("--concurrency", type=int, default=32, help="closed-loop clients for floor and ceiling")
     parser.add_argument("--probe-seconds", type=float, default=10)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating rounds of the floor and the vote ceiling, probe-seconds each"
+    )
     parser.add_argument("--follow", action="store_true", help="each participant follows the live stream as a page does")
     parser.add_argument(
         "--no-analyze", dest="analyze", action="store_false", help="leave the tables without planner statistics"
@@ -495,13 +507,17 @@ def main() -> None:
         f"vote limits in PostgreSQL, other rate limits {'in Redis' if os.environ.get('REDIS_URL') else 'in each process'}"
         f"{', following the live stream' if args.follow else ''}\n"
     )
-    print(f"Capacity (closed loop, {args.concurrency} clients, {args.probe_seconds:.0f} s each):\n")
-    print("\n".join(capacity.table(args.probe_seconds)))
+    print(
+        f"Capacity (closed loop, {args.concurrency} clients, {args.rounds} alternating rounds of "
+        f"{args.probe_seconds:.0f} s each):\n"
+    )
+    print("\n".join(capacity.table(args.probe_seconds * args.rounds)))
     if any(capacity.errors.values()):
         print(f"\nerrors: { {k: sorted(set(v))[:5] for k, v in capacity.errors.items() if v} }")
     print(
         f"\nframework floor /healthz: {result['floor']:.1f}/s; vote ceiling: {result['vote_ceiling']:.1f}/s; "
-        f"ratio {result['vote_ceiling'] / result['floor']:.0%}\n"
+        f"ratio {result['vote_ceiling'] / result['floor']:.0%} "
+        f"(rounds: {', '.join(f'{ceiling / floor:.0%}' for floor, ceiling in result['rounds'])})\n"
     )
     print("Room:\n")
     print("\n".join(room.table(result["room_seconds"])))

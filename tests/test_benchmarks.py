@@ -42,10 +42,13 @@ def test_the_load_benchmark_runs_a_small_room_end_to_end():
         "2",
         "--probe-seconds",
         "1",
+        "--rounds",
+        "2",
         "--follow",
     )
     floor, ceiling = re.search(r"floor /healthz: ([\d.]+)/s; vote ceiling: ([\d.]+)/s", report).groups()
     assert float(floor) > 0 and float(ceiling) > 0
+    assert re.search(r"\(rounds: \d+%, \d+%\)", report), report  # the floor and the ceiling in turn, twice
     votes = int(re.search(r"^\| vote \| (\d+) \|", report, re.M).group(1))
     assert votes >= 6, report  # every participant voted at least once
     assert "; errors 0:" in report, report
