@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from tests.servers import ROOT, free_port, test_database_url
+from tests.servers import ROOT, current_database_url, free_port
 
 TALLY = re.compile(r"▲ (\d+).*?▼ (\d+)", re.S)
 
@@ -42,7 +42,7 @@ class AppServer:
         self.env = {
             **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
             "DEBUG": "1",
-            "DATABASE_URL": database_url or test_database_url(),
+            "DATABASE_URL": database_url or current_database_url(),
             "PYTHONUNBUFFERED": "1",
             **env,
         }

@@ -32,7 +32,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_database_url() -> str:
+def current_database_url() -> str:
     """The URL of the database the current test runs against, for a server in another process."""
     db = connection.settings_dict
     user = db.get("USER") or "postgres"
@@ -52,7 +52,7 @@ def uvicorn_server(port: int | None = None, **env):
     environment = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "1",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": current_database_url(),
         "PYTHONUNBUFFERED": "1",
         **env,
     }

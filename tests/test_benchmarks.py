@@ -17,7 +17,7 @@ def run_benchmark(module: str, *arguments: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", f"benchmarks.{module}", *arguments],
         cwd=servers.ROOT,
-        env={**os.environ, "DATABASE_URL": servers.test_database_url()},
+        env={**os.environ, "DATABASE_URL": servers.current_database_url()},
         capture_output=True,
         text=True,
         timeout=240,

@@ -104,7 +104,7 @@ def test_it_names_an_unknown_owner(tmp_path):
 def test_it_exits_non_zero_from_a_real_process(moderator_user, tmp_path):
     truncated = tmp_path / "truncated.json"
     truncated.write_bytes((EXAMPLES / "science-diplomacy.aif.json").read_bytes()[:700])
-    environment = {**os.environ, "DATABASE_URL": servers.test_database_url()}
+    environment = {**os.environ, "DATABASE_URL": servers.current_database_url()}
     result = subprocess.run(
         [sys.executable, "manage.py", "import_map", str(truncated), "--format", "aif", "--owner", "mod"],
         cwd=settings.BASE_DIR,

@@ -13,7 +13,7 @@ from deliberation.domain.events import NOTIFY_CHANNEL
 from deliberation.live.hub import GAP_GRACE_SECONDS
 from deliberation.models import Event, Statement, Vote
 from tests.live_client import Person, Stream
-from tests.servers import test_database_url, uvicorn_server
+from tests.servers import current_database_url, uvicorn_server
 
 
 @pytest.fixture
@@ -274,7 +274,7 @@ def test_a_vote_its_process_did_not_announce_still_arrives_within_a_coalescing_p
     without the safety poll, pushed out to a minute)."""
     workshop, position = open_workshop
     slow = {"LIVE_ANNOUNCE_MS": "2500", "LIVE_SAFETY_POLL_MS": "60000"}
-    listener = psycopg.connect(test_database_url(), autocommit=True)
+    listener = psycopg.connect(current_database_url(), autocommit=True)
     listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
     try:
         with uvicorn_server(**slow) as url, watched(url, workshop) as (stream, voter):
