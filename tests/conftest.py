@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 
 from deliberation.domain import add_statement, create_workshop, join_workshop
 from deliberation.models import Phase, Statement
@@ -88,6 +89,10 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # While that loop runs, Django keeps this thread's connections per context (asgiref's
+        # Local), apart from the plain thread-local ones pytest-django closes after the session:
+        # close them now, or the test database cannot be dropped ("being accessed by other users").
+        connections.close_all()
 
 
 @pytest.fixture
