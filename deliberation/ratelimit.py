@@ -21,7 +21,7 @@ DEFAULT_LIMITS = {
     "join": (30, 600),  # seats taken per IP address
     "join_code_guess": (12, 600),  # wrong join codes per IP address
     "statement": (30, 300),  # statements added per participant
-    "vote": (300, 60),  # votes cast or retracted per participant
+    "vote": (300, 60),  # votes cast or retracted per seat, counted in the database (check_vote_rate)
     "annotation": (60, 300),  # comments, tags, flags and highlights per participant
 }
 

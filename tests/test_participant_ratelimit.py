@@ -30,10 +30,10 @@ def test_it_only_checks_with_cost_zero(any_cache):
 
 
 def test_it_reads_named_limits_from_settings(any_cache, settings):
-    settings.RATE_LIMITS = {"vote": (1, 60)}
-    check_named("vote", "participant:1")
+    settings.RATE_LIMITS = {"statement": (1, 60)}
+    check_named("statement", "participant:1")
     with pytest.raises(RateLimited):
-        check_named("vote", "participant:1")
+        check_named("statement", "participant:1")
 
 
 class Clock:

@@ -137,7 +137,7 @@ def count_vote(resume_token: str, limit: int, window: int) -> None:
         cursor.execute(COUNT_VOTE, params)
         row = cursor.fetchone()
     if row is not None:
-        _check_window(row[1], row[2], limit, window, params["now"])
+        _check_window(row[1], row[2], limit, window)
 
 
 def _window_params(resume_token: str, window: int) -> dict:
@@ -149,9 +149,9 @@ def _window_params(resume_token: str, window: int) -> dict:
     }
 
 
-def _check_window(hits: int, opened_at, limit: int, window: int, now) -> None:
+def _check_window(hits: int, opened_at, limit: int, window: int) -> None:
     if hits > limit:
-        raise RateLimited.wait((_as_datetime(opened_at) - _as_datetime(now)).total_seconds() + window)
+        raise RateLimited.wait((_as_datetime(opened_at) - timezone.now()).total_seconds() + window)
 
 
 def _as_datetime(value) -> datetime:
@@ -181,9 +181,8 @@ def cast_vote_by_seat(
     (`cast_vote`), which says why, without counting the vote again. `tests/test_quick_vote.py`
     holds the two ways to the same rules and the same rows."""
     votes, window = limit
-    value = _whole_number(value)
-    low, high = Vote.RANGES.get(kind, (0, -1))
-    if connection.vendor != "postgresql" or kind not in STATEMENT_KINDS or value is None or not low <= value <= high:
+    value = _statement_vote_value(kind, value)
+    if connection.vendor != "postgresql" or value is None:
         count_vote(resume_token, votes, window)
         return None
     payload = {"kind": kind, "value": value, "statement_id": statement_id, "relation_id": None}
@@ -200,7 +199,7 @@ def cast_vote_by_seat(
         row = cursor.fetchone()
     if row is None:  # no such seat
         return None
-    _check_window(row[0], row[1], votes, window, params["now"])
+    _check_window(row[0], row[1], votes, window)
     row = row[2:]
     if row[0] is None:  # refused
         return None
@@ -247,11 +246,16 @@ def _literal(constant: str) -> str:
     return f"'{constant}'"
 
 
-def _whole_number(value) -> int | None:
+def _statement_vote_value(kind: str, value) -> int | None:
+    """`value` as a whole number in the range of `kind`, a kind cast on a statement; else None."""
+    if kind not in STATEMENT_KINDS:
+        return None
     try:
-        return int(value)
+        value = int(value)
     except (TypeError, ValueError):
         return None
+    low, high = Vote.RANGES[kind]
+    return value if low <= value <= high else None
 
 
 @cache
