@@ -8,6 +8,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from deliberation.domain import ban_participant, moderator_seat, unban_participant
 from deliberation.models import Participant, Phase
 from deliberation.qr import qr_svg
 from deliberation.views.seats import SEAT_SALT, _verified_seats
@@ -184,3 +185,32 @@ def test_it_limits_join_code_guesses_per_address(client, workshop, settings):
 def test_it_sends_a_visitor_without_a_seat_to_the_join_form(client, workshop):
     response = client.get(f"/w/{workshop.slug}/")
     assert response.status_code == 302 and response["Location"] == f"/join/{workshop.join_code}"
+
+
+def test_a_removed_participant_cannot_come_back_under_a_new_name_from_the_same_browser(client, workshop):
+    client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})
+    nia = Participant.objects.get(display_name="Nia")
+    ban_participant(moderator_seat(workshop, workshop.owner), nia)
+
+    # The map sends them to the join page, which says why before they type a name.
+    page = client.get(client.get(f"/w/{workshop.slug}/")["Location"]).content.decode()
+    assert "A moderator has removed you from this workshop" in page
+
+    response = client.post("/join/", {"code": workshop.join_code, "display_name": "Nia again"}, **HX)
+    assert response.status_code == 403
+    assert "A moderator has removed you from this workshop" in response.content.decode()
+    assert not Participant.objects.filter(display_name="Nia again").exists()
+
+    # Let back in, they continue as themselves.
+    unban_participant(moderator_seat(workshop, workshop.owner), nia)
+    response = client.post("/join/", {"code": workshop.join_code, "display_name": "Nia again"})
+    assert response.status_code == 302 and not Participant.objects.filter(display_name="Nia again").exists()
+    assert "You are <strong>Nia</strong>" in client.get(f"/w/{workshop.slug}/").content.decode()
+
+
+def test_another_browser_without_the_removed_seat_joins_as_a_newcomer(client, django_client_factory, workshop):
+    client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})
+    ban_participant(moderator_seat(workshop, workshop.owner), Participant.objects.get(display_name="Nia"))
+    other = django_client_factory()
+    response = other.post("/join/", {"code": workshop.join_code, "display_name": "Ola"})
+    assert response.status_code == 302 and Participant.objects.filter(display_name="Ola", is_banned=False).exists()

@@ -31,7 +31,7 @@ from .people import (
 )
 from .statements import add_statement, edit_statement, link_statements, unique_title, withdraw_statement
 from .votes import cast_vote, retract_vote
-from .workshops import create_workshop, find_workshop_by_code, join_workshop, moderator_seat
+from .workshops import create_workshop, find_workshop_by_code, join_workshop, moderator_seat, require_not_removed
 
 __all__ = [
     "Conflict",
@@ -63,6 +63,7 @@ __all__ = [
     "reject_statement",
     "remove_co_moderator",
     "rename_participant",
+    "require_not_removed",
     "resolve_flag",
     "restore_statement",
     "retract_vote",

@@ -107,8 +107,15 @@ def find_workshop_by_code(raw_code: str) -> Workshop:
 
 
 @transaction.atomic
-def join_workshop(workshop: Workshop, display_name: str = "", anonymous: bool = False) -> Participant:
-    """Seat a new participant. Names are unique in a workshop regardless of case."""
+def join_workshop(
+    workshop: Workshop, display_name: str = "", anonymous: bool = False, former_token: str = ""
+) -> Participant:
+    """Seat a new participant. Names are unique in a workshop regardless of case.
+
+    `former_token` is the seat this device held here before, if any: someone a moderator removed
+    does not come back under a new name from the same browser (another browser, without the
+    cookie, cannot be told apart from a newcomer; the moderator removes that seat too)."""
+    require_not_removed(workshop, former_token)
     if workshop.phase == Phase.CLOSED:
         raise PhaseError(_("This workshop is closed and no longer takes new participants."))
     if workshop.phase == Phase.DRAFT:
@@ -139,6 +146,15 @@ def join_workshop(workshop: Workshop, display_name: str = "", anonymous: bool = 
         ) from None
     record(workshop, "participant.joined", participant, name=display_name)
     return participant
+
+
+def require_not_removed(workshop: Workshop, former_token: str) -> None:
+    """Raise if `former_token` names a seat in `workshop` that a moderator removed."""
+    if (
+        former_token
+        and Participant.objects.filter(workshop=workshop, resume_token=former_token, is_banned=True).exists()
+    ):
+        raise NotAllowed(_("A moderator has removed you from this workshop. Ask them if you may come back."))
 
 
 @transaction.atomic

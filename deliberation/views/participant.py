@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from deliberation.domain import DomainError, NotFound, find_workshop_by_code, join_workshop
+from deliberation.domain import DomainError, NotFound, find_workshop_by_code, join_workshop, require_not_removed
 from deliberation.models import Annotation, Participant, Statement, Vote
 from deliberation.qr import qr_svg
 from deliberation.ratelimit import check_named, client_ip
 
 from .detail import AGREEMENT_CHOICES
 from .helpers import hx_render, seat
-from .seats import current_participant, remember_seat
+from .seats import current_participant, held_seats, remember_seat
 from .workshop import join_redirect
 
 HOME = "deliberation/home.html"
@@ -37,6 +37,11 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
         if workshop is not None and current_participant(request, workshop) is not None:
             return redirect("workshop", slug=workshop.slug)
         context = {"code": workshop.display_join_code if workshop else code, "workshop": workshop}
+        if workshop is not None:
+            try:  # a removed participant is told so before typing a new name
+                require_not_removed(workshop, held_seats(request).get(workshop.slug, ""))
+            except DomainError as error:
+                context["error"] = error
         return render(request, HOME, context)
     ip = client_ip(request)
     try:
@@ -50,7 +55,10 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
             return _to_workshop(request, workshop)
         check_named("join", f"ip:{ip}")
         participant = join_workshop(
-            workshop, request.POST.get("display_name", ""), anonymous=bool(request.POST.get("anonymous"))
+            workshop,
+            request.POST.get("display_name", ""),
+            anonymous=bool(request.POST.get("anonymous")),
+            former_token=held_seats(request).get(workshop.slug, ""),
         )
     except DomainError as error:
         context = {"code": code, "display_name": request.POST.get("display_name", ""), "error": error}
