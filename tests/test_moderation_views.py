@@ -244,6 +244,16 @@ def test_it_manages_co_moderators(mod_client, workshop, django_user_model):
     assert not workshop.co_moderators.exists()
 
 
+def test_it_answers_an_unknown_co_moderator_on_the_settings_page_keeping_the_name(mod_client, workshop):
+    response = mod_client.post(url("moderate_co_moderator", workshop), {"username": "nosuchuser"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "No account is called “nosuchuser”." in body and 'id="co-username-error"' in body
+    assert 'value="nosuchuser"' in body and 'aria-invalid="true"' in body
+    assert 'name="question"' in body  # the whole settings page, not an error page
+    assert not workshop.co_moderators.exists()
+
+
 def test_it_keeps_the_queue_to_a_constant_number_of_queries(mod_client, workshop, alice, django_assert_max_num_queries):
     moderator_seat(workshop, workshop.owner)
     for n in range(30):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deliberation import domain
-from deliberation.domain import DomainError, InvalidInput, NotAllowed
+from deliberation.domain import Conflict, DomainError, InvalidInput, NotAllowed
 from deliberation.forms import statement_number
 from deliberation.live.hub import connected_count
 from deliberation.models import Participant, Phase, Statement, Workshop
@@ -144,8 +144,19 @@ def edit_workshop(request: HttpRequest, workshop: Workshop, actor: Participant) 
         else:
             messages.success(request, _("Saved."))
             return redirect("moderate_edit", slug=workshop.slug)
-    status = 400 if form.errors else 200
-    context = {"form": form, "workshop": workshop, "actor": actor, "co_moderators": workshop.co_moderators.all()}
+    return _settings_page(request, workshop, actor, form, status=400 if form.errors else 200)
+
+
+def _settings_page(request, workshop, actor, form=None, status=200, **co_moderator_form) -> HttpResponse:
+    """The workshop's settings page; `co_moderator_form` carries a refused co-moderator's name and
+    the reason (`co_username`, `co_error`), shown beside the field that sent them."""
+    context = {
+        "form": form or WorkshopForm(initial=WorkshopForm.of(workshop).initial),
+        "workshop": workshop,
+        "actor": actor,
+        "co_moderators": workshop.co_moderators.all(),
+        **co_moderator_form,
+    }
     return render(request, WORKSHOP_FORM, context, status=status)
 
 
@@ -161,7 +172,11 @@ def co_moderator(request: HttpRequest, workshop: Workshop, actor: Participant) -
         domain.remove_co_moderator(actor, workshop, user)
         messages.success(request, _("%(name)s no longer moderates this workshop.") % {"name": user.get_username()})
     else:
-        seat = domain.add_co_moderator(actor, workshop, request.POST.get("username", ""))
+        username = request.POST.get("username", "")
+        try:
+            seat = domain.add_co_moderator(actor, workshop, username)
+        except (InvalidInput, Conflict) as error:  # a typo: say so beside the field, keep the name
+            return _settings_page(request, workshop, actor, status=error.status, co_username=username, co_error=error)
         messages.success(request, _("%(name)s now moderates this workshop.") % {"name": seat.user.get_username()})
     return redirect("moderate_edit", slug=workshop.slug)
 
