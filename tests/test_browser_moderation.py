@@ -152,3 +152,28 @@ def test_the_moderator_pages_fit_a_phone(workshop, moderator_user, live_server_u
             assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
     finally:
         context.close()
+
+
+def test_removing_someone_asks_first_and_cancelling_removes_nobody(workshop, moderator_user, live_server_url, page):
+    from deliberation.domain import join_workshop
+    from deliberation.models import Participant
+
+    moderator_seat(workshop, moderator_user)
+    nia = join_workshop(workshop, "Nia")
+    sign_in(page, live_server_url, f"/moderate/w/{workshop.slug}/people")
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.click(f"#person-{nia.pk} button:has-text('Remove')")
+    page.wait_for_timeout(500)  # a refused confirmation sends nothing: give a request the time to show
+    assert asked and asked[0].startswith("Remove Nia from this workshop?")
+    assert not Participant.objects.get(pk=nia.pk).is_banned
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.click(f"#person-{nia.pk} button:has-text('Remove')")
+    page.wait_for_selector(f"#person-{nia.pk}.banned")
+    assert Participant.objects.get(pk=nia.pk).is_banned

@@ -220,6 +220,13 @@ def test_it_bans_and_renames_people(mod_client, workshop, alice, position):
     assert "Removed" in page
 
 
+def test_it_asks_before_removing_someone_naming_them_escaped(mod_client, workshop, alice):
+    alice.display_name = 'Al "<b>" ice'
+    alice.save()
+    page = mod_client.get(url("moderate_participants", workshop)).content.decode()
+    assert 'hx-confirm="Remove Al &quot;&lt;b&gt;&quot; ice from this workshop?' in page
+
+
 def test_it_exports_the_audit_log_as_csv(mod_client, workshop, claim):
     mod_client.post(url("moderate_statement_action", workshop, claim.pk, "hide"), {"reason": "=HYPERLINK()"})
     response = mod_client.get(url("moderate_log_csv", workshop))
