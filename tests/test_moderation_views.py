@@ -305,3 +305,18 @@ def test_it_answers_404_for_another_workshops_statement(mod_client, workshop, ma
     response = mod_client.post(url("moderate_statement_action", workshop, foreign.pk, "hide"))
     assert response.status_code == 404
     assert Statement.objects.get(pk=foreign.pk).status == "visible"
+
+
+def test_the_console_counts_the_rooms_statements_and_people_not_the_question_or_the_moderators(
+    mod_client, make_workshop, moderator_user
+):
+    from deliberation.domain import join_workshop
+
+    fresh = make_workshop()
+    moderator_seat(fresh, moderator_user)
+    page = mod_client.get(url("moderate_console", fresh)).content.decode()
+    assert "0 visible statements" in page and "0 participants" in page
+    nia = join_workshop(fresh, "Nia")
+    add_statement(nia, fresh.root(), "position", "One way to answer the question")
+    page = mod_client.get(url("moderate_console", fresh)).content.decode()
+    assert "1 visible statement " in page and "1 participant<" in page

@@ -26,7 +26,7 @@ from deliberation import domain
 from deliberation.domain import Conflict, DomainError, InvalidInput, NotAllowed
 from deliberation.forms import statement_number
 from deliberation.live.hub import connected_count
-from deliberation.models import Participant, Phase, Statement, Workshop
+from deliberation.models import Participant, Phase, Role, Statement, Workshop
 
 from .seats import current_participant
 
@@ -195,7 +195,11 @@ def copy_workshop(request: HttpRequest, workshop: Workshop, actor: Participant) 
 def console_context(workshop: Workshop, actor: Participant, **extra) -> dict:
     counts = {
         row["status"]: row["n"]
-        for row in Statement.objects.in_workshop(workshop).values("status").annotate(n=Count("id")).order_by()
+        for row in Statement.objects.in_workshop(workshop)
+        .exclude(kind=Statement.Kind.QUESTION)  # the question itself is not one of the room's statements
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
     }
     return {
         "workshop": workshop,
@@ -205,7 +209,10 @@ def console_context(workshop: Workshop, actor: Participant, **extra) -> dict:
         "pending_count": counts.get(Statement.Status.PENDING, 0),
         "visible_count": counts.get(Statement.Status.VISIBLE, 0),
         "open_flags": workshop.annotations.open_flags().count(),
-        "participant_count": Participant.objects.active().filter(workshop=workshop).count(),
+        "participant_count": Participant.objects.active()
+        .filter(workshop=workshop)
+        .exclude(role__in=(Role.OWNER, Role.MODERATOR))  # the room, not those who run it
+        .count(),
         "connected_count": connected_count(workshop.pk),
         "timer_left": max(0, int((workshop.timer_ends_at - timezone.now()).total_seconds()))
         if workshop.timer_ends_at
