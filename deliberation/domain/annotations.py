@@ -53,7 +53,9 @@ def annotate(
             raise InvalidInput(_("The highlighted passage was not found in the document."), field="quote_exact")
         text = (text or "").strip()[: workshop.max_text_length]
     elif kind == Kind.TAG:
-        text = "".join((text or "").split()).lstrip("#").lower()
+        text = (text or "").strip().lstrip("#").lower()
+        if len(text.split()) > 1:  # joining the words silently would make a tag nobody typed
+            raise InvalidInput(_("A tag is one word, without spaces: “open-data”, for example."), field="text")
         if not text or len(text) > TAG_LENGTH or not text.isprintable():
             raise InvalidInput(_("A tag is one word of at most %(n)d characters.") % {"n": TAG_LENGTH}, field="text")
     else:
