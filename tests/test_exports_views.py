@@ -252,3 +252,9 @@ def test_it_renders_the_compact_export_menu_with_every_format(full_map):
     for key in FORMATS:
         assert download_url(full_map, key) in html
     assert reverse("workshop_export", args=[full_map.slug]) in html
+
+
+def test_it_tells_only_moderators_which_formats_import_again(full_map, alice, mod_client):
+    export = reverse("workshop_export", args=[full_map.slug])
+    assert "can be imported again" not in seated(alice).get(export).content.decode()
+    assert "can be imported again" in mod_client.get(export).content.decode()
