@@ -13,6 +13,7 @@ from deliberation import rows
 from deliberation.models import (
     EMPTY_TALLY,
     TALLY_NAMES,
+    TITLE_LENGTH,
     Participant,
     Relation,
     SourceDocument,
@@ -28,6 +29,18 @@ ORDER_OF_KINDS = {
     Statement.Kind.CLAIM: 2,
     Statement.Kind.EVIDENCE: 3,
 }
+
+
+def statement_label(statement: Statement) -> str:
+    """The short name pages give a statement. The question's stored title is the word "Question"
+    (exports name the root by it), so pages call it by its text, the workshop's question, clipped
+    at a word like other titles."""
+    if statement.kind != Statement.Kind.QUESTION:
+        return statement.title
+    text = " ".join(statement.text.split())
+    if len(text) <= TITLE_LENGTH:
+        return text
+    return text[: TITLE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
 @dataclass

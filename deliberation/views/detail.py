@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.argument_map import statement_label
 from deliberation.domain.votes import STATEMENT_KINDS
 from deliberation.models import (
     TALLY_NAMES,
@@ -118,6 +119,7 @@ def load_detail(workshop: Workshop, viewer: Participant | None, statement: State
             my_votes[(kind, relation_id or statement_id)] = value
     for relation in parents:
         relation.my_strength = my_votes.get((Vote.Kind.STRENGTH, relation.pk))
+        relation.target_label = statement_label(relation.target)
     threads, tags, flags = _annotations(viewer, statement)
     documents = list(SourceDocument.objects.filter(workshop=workshop).only("id", "title").order_by("id"))
     return Detail(

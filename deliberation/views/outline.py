@@ -8,7 +8,7 @@ from functools import cache
 
 from django.utils.safestring import SafeString
 
-from deliberation.argument_map import ArgumentMap, OutlineNode
+from deliberation.argument_map import ArgumentMap, OutlineNode, statement_label
 from deliberation.models import Participant, Phase, Relation, Statement, Vote
 
 KINDS_FOR_FILTER = (Statement.Kind.POSITION, Statement.Kind.CLAIM, Statement.Kind.EVIDENCE)
@@ -165,7 +165,7 @@ def graph_elements(argument_map: ArgumentMap, preset_above: int = 300) -> dict:
     positions = tree_positions(argument_map) if len(argument_map.statements) > preset_above else {}
     nodes = []
     for s in argument_map.statements.values():
-        node = {"data": {"id": str(s.pk), "label": s.title, "kind": s.kind, "status": s.status}}
+        node = {"data": {"id": str(s.pk), "label": statement_label(s), "kind": s.kind, "status": s.status}}
         if positions:
             x, y = positions[s.pk]
             node["position"] = {"x": x, "y": y}
