@@ -4,6 +4,7 @@ Pages, exports and analysis read the map through `load_argument_map`; the outlin
 Python from the loaded rows, so its cost in SQL does not grow with the map.
 """
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -41,6 +42,13 @@ def statement_label(statement: Statement) -> str:
     if len(text) <= TITLE_LENGTH:
         return text
     return text[: TITLE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def title_repeats_text(statement: Statement) -> bool:
+    """Whether the statement's title is only its text's opening words, as `unique_title` makes it
+    for what participants write (clipped, with " (2)" when taken): pages then show the text once."""
+    title = re.sub(r" \(\d+\)$", "", statement.title).removesuffix("…")
+    return bool(title) and " ".join(statement.text.split()).startswith(title)
 
 
 @dataclass

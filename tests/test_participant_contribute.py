@@ -1,6 +1,8 @@
 """Adding, linking, editing and withdrawing statements, as a page and as htmx fragments; bad input
 answers 4xx with the form and its message, and stores nothing."""
 
+import re
+
 import pytest
 
 from deliberation.domain import add_statement, join_workshop
@@ -222,3 +224,19 @@ def test_it_shows_the_edit_form_and_saves_without_javascript(as_alice, workshop,
     assert response.status_code == 302
     position.refresh_from_db()
     assert position.text == "Edited plainly."
+
+
+def test_the_panel_shows_a_text_once_when_its_title_is_only_its_opening_words(as_alice, workshop, alice, position):
+    text = "Rival states copy what is published openly, and they profit from it before the authors can."
+    written = add_statement(alice, position, "claim", text, relation="opposes")
+    assert written.title != text and text.startswith(written.title.removesuffix("…"))
+    body = as_alice.get(f"/w/{workshop.slug}/s/{written.pk}/", **HX).content.decode()
+    shown = re.sub(r"<textarea.*?</textarea>", "", body, flags=re.S)  # the author's edit form holds it too
+    assert shown.count(text) == 1 and written.title not in shown
+    assert f'<h2 id="detail-title" class="statement-text detail-title-text" tabindex="-1">{text}</h2>' in body
+
+    # A title of its own (an import's, a moderator's) is shown above the text.
+    Statement.objects.filter(pk=written.pk).update(title="Free riding")
+    body = as_alice.get(f"/w/{workshop.slug}/s/{written.pk}/", **HX).content.decode()
+    assert '<h2 id="detail-title" tabindex="-1">Free riding</h2>' in body
+    assert f'<p class="statement-text">{text}</p>' in body

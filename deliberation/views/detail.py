@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from deliberation.argument_map import statement_label
+from deliberation.argument_map import statement_label, title_repeats_text
 from deliberation.domain.votes import STATEMENT_KINDS
 from deliberation.models import (
     TALLY_NAMES,
@@ -54,6 +54,10 @@ class Detail:
     tags: list[Annotation]
     flags: list[Annotation]
     documents: list[SourceDocument]
+
+    @property
+    def title_repeats_text(self) -> bool:
+        return title_repeats_text(self.statement)
 
     @property
     def is_mine(self) -> bool:
