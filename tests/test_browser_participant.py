@@ -29,6 +29,7 @@ def run_the_flow(page, live_server_url, workshop, name):
     # Open the position in the detail panel (htmx, no page load).
     page.click(f"#outline-{position.pk} a.node-open")
     page.wait_for_selector(f"#detail .detail[data-statement-id='{position.pk}']")
+    assert page.url.endswith(f"/w/{workshop.slug}/s/{position.pk}/")  # the address names what is shown
 
     # Add a counterargument inline.
     page.click("#reply-box > summary")
@@ -38,6 +39,7 @@ def run_the_flow(page, live_server_url, workshop, name):
     page.wait_for_selector("#detail >> text=Added to the map.")
     objection = Statement.objects.get(text="Rivals would copy our results")
     assert Relation.objects.get(source=objection).kind == "opposes"
+    assert page.url.endswith(f"/w/{workshop.slug}/s/{objection.pk}/")  # the panel moved to it, so did the address
     item = page.locator(f"#outline-{objection.pk}")
     item.wait_for()
     assert item.locator(".stance-con").inner_text().lower() == "con"  # marked by text, not only by colour

@@ -139,6 +139,11 @@
     if (id === shownStatement) return;
     shownStatement = id;
     if (!article) return;
+    // The address names the statement shown, so a reload or a shared link opens the same one
+    // (replaced, not pushed: the back button leaves the map rather than stepping through panels).
+    if (article.dataset.url && location.pathname !== article.dataset.url) {
+      history.replaceState(history.state, "", article.dataset.url + location.search);
+    }
     selectInOutline(id);
     document.dispatchEvent(new CustomEvent("deliberation:select", { detail: { id: id } }));
     var heading = panel.querySelector("#detail-title");
