@@ -177,3 +177,59 @@ def test_removing_someone_asks_first_and_cancelling_removes_nobody(workshop, mod
     page.click(f"#person-{nia.pk} button:has-text('Remove')")
     page.wait_for_selector(f"#person-{nia.pk}.banned")
     assert Participant.objects.get(pk=nia.pk).is_banned
+
+
+def test_the_projector_fits_a_1280_by_800_screen_with_the_demo(moderator_user, live_server_url, chromium):
+    """The demo's long question, its longest statement in focus, a timer, a note, the QR code and the
+    participant count all show at once: nothing runs past the bottom or the side of the screen."""
+    from django.db.models.functions import Length
+
+    from deliberation import domain
+    from deliberation.demo import load_demo
+
+    workshop = load_demo("a-long-demo-password").workshop
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    screen = context.new_page()
+    fits = """() => document.documentElement.scrollHeight <= window.innerHeight
+        && document.documentElement.scrollWidth <= window.innerWidth
+        && document.querySelector('.projector-count').getBoundingClientRect().bottom <= window.innerHeight"""
+    try:
+        screen.goto(f"{live_server_url}/accounts/login/?next=/w/{workshop.slug}/projector")
+        screen.fill("#id_username", "moderator")
+        screen.fill("#id_password", "a-long-demo-password")
+        screen.click("main button[type=submit]")
+        screen.wait_for_url(f"**/w/{workshop.slug}/projector")
+        assert screen.evaluate(fits)
+
+        mod = workshop.participants.get(user__username="moderator")
+        statements = workshop.statements.exclude(kind=Statement.Kind.QUESTION)
+        longest = statements.annotate(length=Length("text")).order_by("-length").first()
+        domain.focus_statement(mod, workshop, longest)
+        domain.set_timer(mod, Workshop.objects.get(pk=workshop.pk), 300)
+        domain.set_moderation_note(mod, Workshop.objects.get(pk=workshop.pk), "Five minutes on this, then we vote.")
+        screen.reload()
+        screen.wait_for_selector(".projector-timer")
+        assert longest.text in screen.inner_text(".projector-statement")
+        assert screen.evaluate(fits)
+    finally:
+        context.close()
+
+
+def test_the_people_pages_actions_show_on_a_phone(workshop, moderator_user, live_server_url, chromium):
+    """On a 390 px phone each person's actions sit under their name, not off-screen to the right."""
+    from deliberation.domain import join_workshop
+
+    moderator_seat(workshop, moderator_user)
+    person = join_workshop(workshop, "Maximiliana Longname-Example")
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    try:
+        sign_in(phone, live_server_url, f"/moderate/w/{workshop.slug}/people")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        for selector in (f"#person-{person.pk} td:first-child", f"#person-{person.pk} button:has-text('Remove')"):
+            box = phone.locator(selector).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, selector
+        wrap = "(() => { const w = document.querySelector('#people .table-wrap'); return w.scrollWidth <= w.clientWidth; })()"
+        assert phone.evaluate(wrap)  # nothing hides in a sideways scroll either
+    finally:
+        context.close()

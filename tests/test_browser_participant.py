@@ -193,3 +193,39 @@ def test_typing_in_the_search_box_filters_the_map_in_place(workshop, live_server
     page.check("input[name=mine]")
     page.wait_for_selector("#outline >> text=Nothing matches")
     assert page.evaluate("window.__noReload") is True
+
+
+FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def test_a_long_unbroken_word_wraps_in_the_outline_and_my_activity(workshop, live_server_url, page):
+    """A 500-character URL wraps inside its outline card, on a phone and on a desktop, and in the
+    list on the participant's own page; the page never widens."""
+    long_url = "https://example.org/" + "a" * 480
+    join(page, live_server_url, workshop, "Long Writer")
+    writer = Participant.objects.get(display_name="Long Writer")
+    position = add_statement(writer, workshop.root(), Statement.Kind.POSITION, long_url)
+    add_statement(writer, position, Statement.Kind.CLAIM, "b" * 500, relation="supports")
+    for viewport in (PHONE, {"width": 1280, "height": 800}):
+        page.set_viewport_size(viewport)
+        page.goto(f"{live_server_url}/w/{workshop.slug}/")
+        assert page.evaluate(FITS), viewport
+        card = page.locator(f"#outline-{position.pk}").bounding_box()
+        text = page.locator(f"#outline-{position.pk} > .node-line .node-open").bounding_box()
+        assert text["x"] + text["width"] <= card["x"] + card["width"], viewport
+        page.goto(f"{live_server_url}/w/{workshop.slug}/?q=bbbb")  # the filter's flat result list
+        assert page.evaluate(FITS), viewport
+        page.goto(f"{live_server_url}/w/{workshop.slug}/me/")
+        assert page.evaluate(FITS), viewport
+
+
+def test_the_outlines_expand_buttons_are_big_enough_to_tap(workshop, live_server_url, page):
+    owner = workshop.participants.get()
+    position = add_statement(owner, workshop.root(), Statement.Kind.POSITION, "A position with a reason")
+    add_statement(owner, position, Statement.Kind.CLAIM, "The reason", relation="supports")
+    page.set_viewport_size(PHONE)
+    join(page, live_server_url, workshop, "Tapper")
+    toggle = page.locator(f"#outline-{position.pk} > .node-line > .toggle")
+    toggle.wait_for()
+    box = toggle.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24  # WCAG 2.5.8's minimum target
