@@ -229,3 +229,19 @@ def test_the_outlines_expand_buttons_are_big_enough_to_tap(workshop, live_server
     toggle.wait_for()
     box = toggle.bounding_box()
     assert box["width"] >= 24 and box["height"] >= 24  # WCAG 2.5.8's minimum target
+
+
+def test_the_graph_starts_with_labels_big_enough_to_read(workshop, live_server_url, page):
+    owner = workshop.participants.get()
+    for n in range(30):
+        add_statement(owner, workshop.root(), Statement.Kind.POSITION, f"Position number {n} of a crowded map")
+    join(page, live_server_url, workshop, "Graph Reader")
+    page.click(".view-switch [data-view=graph]")
+    page.wait_for_selector("#graph[data-ready='1']")
+    on_screen = page.evaluate(
+        "() => { const cy = window.deliberationGraph;"
+        " return cy.zoom() * parseFloat(cy.nodes('[kind = \"position\"]')[0].style('font-size')); }"
+    )
+    assert on_screen >= 12
+    question = page.evaluate("() => window.deliberationGraph.nodes('[kind = \"question\"]')[0].renderedPosition('y')")
+    assert 0 < question < 200  # the question at the top, in view

@@ -25,10 +25,11 @@
     return loading;
   }
 
+  var READABLE_ZOOM = 1;
   var STYLE = [
     { selector: "node", style: {
-      "label": "data(label)", "text-wrap": "wrap", "text-max-width": 140, "font-size": 11, "color": "#1d2430",
-      "text-valign": "center", "text-halign": "center", "shape": "round-rectangle", "width": 160, "height": 52,
+      "label": "data(label)", "text-wrap": "wrap", "text-max-width": 144, "font-size": 13, "color": "#1d2430",
+      "text-valign": "center", "text-halign": "center", "shape": "round-rectangle", "width": 160, "height": 60,
       "background-color": "#ffffff", "border-width": 2, "border-color": "#5b6472",
       "min-zoomed-font-size": 7 } },
     { selector: 'node[kind = "question"]', style: { "background-color": "#2456a6", "color": "#ffffff", "border-color": "#2456a6", "font-weight": "bold", "width": 200 } },
@@ -71,11 +72,11 @@
           var url = section.dataset.statementUrl.replace(/\/0\/$/, "/" + id + "/");
           if (window.htmx) window.htmx.ajax("GET", url, { target: "#detail" }); else location.href = url;
         });
-        // A whole large map fitted into the box is too small to read: start at a readable zoom
+        // A map fitted into the box is soon too small to read: start at full size (13 px labels)
         // with the question at the top, and let the reader pan and zoom out.
         var root = cy.nodes('[kind = "question"]');
-        if (cy.zoom() < 0.6 && root.length) {
-          var zoom = 0.75;
+        if (cy.zoom() < READABLE_ZOOM && root.length) {
+          var zoom = READABLE_ZOOM;
           cy.zoom(zoom);
           cy.pan({ x: cy.width() / 2 - root.position("x") * zoom, y: 50 - root.position("y") * zoom });
         }
