@@ -26,9 +26,11 @@
     pending.set(key, setTimeout(function () { pending.delete(key); job(); }, delay));
   }
 
+  // Each region is the source of its own request: htmx queues requests per source element and
+  // keeps only the first that waits, so regions sharing one source (the body) dropped each other's.
   function refresh(selector, url, swap) {
     if (!url || !document.querySelector(selector) || !window.htmx) return;
-    window.htmx.ajax("GET", url, { target: selector, swap: swap || "outerHTML" }).catch(function () {});
+    window.htmx.ajax("GET", url, { source: selector, target: selector, swap: swap || "outerHTML" }).catch(function () {});
   }
 
   // One request for every outline tally that changed in a burst; each comes back out of band.
