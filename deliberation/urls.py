@@ -29,6 +29,7 @@ urlpatterns = [
     path("w/<slug:slug>/", workshop.workshop_page, name="workshop"),
     path("w/<slug:slug>/banners/", workshop.banners_fragment, name="workshop_banners"),
     path("w/<slug:slug>/outline/", workshop.outline_fragment, name="workshop_outline"),
+    path("w/<slug:slug>/add-position/", workshop.add_position_fragment, name="workshop_add_position"),
     path("w/<slug:slug>/participants/count/", workshop.count_fragment, name="workshop_participant_count"),
     path("w/<slug:slug>/graph.json", workshop.graph_data, name="workshop_graph"),
     path("w/<slug:slug>/events", workshop_events, name="workshop_events"),

@@ -103,3 +103,27 @@ def test_changes_by_others_appear_without_a_reload(workshop, live_server_url, pa
         assert other.evaluate("window.__noReload") is True
     finally:
         other_context.close()
+
+
+def test_a_position_being_written_survives_others_changes_and_follows_the_phase(workshop, live_server_url, page):
+    """The outline is replaced whenever someone adds a statement; the position form is not part of
+    it, so a draft in it stays. It is shown in the graph view too, and leaves when the phase
+    closes contributions."""
+    from deliberation.domain import moderator_seat, set_phase
+    from deliberation.models import Phase
+
+    join(page, live_server_url, workshop, "Drafter")
+    page.click("#position-form-box > summary")
+    page.fill("#position-text", "A position still being written")
+    add_statement(join_workshop(workshop, "Quick writer"), workshop.root(), Statement.Kind.POSITION, "Another view")
+    page.wait_for_function("() => document.querySelector('#outline').textContent.includes('Another view')")
+    assert page.input_value("#position-text") == "A position still being written"
+
+    page.click(".view-switch [data-view=graph]")
+    assert page.is_visible("#position-form")  # open, with the draft, in the graph view as well
+    page.click(".view-switch [data-view=outline]")
+
+    page.fill("#position-text", "")  # nothing left to lose: the form follows the phase at once
+    set_phase(moderator_seat(workshop, workshop.owner), workshop, Phase.VOTE)
+    page.wait_for_function("() => !document.querySelector('#position-form')")
+    assert page.evaluate("window.__noReload") is True

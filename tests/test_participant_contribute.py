@@ -240,3 +240,22 @@ def test_the_panel_shows_a_text_once_when_its_title_is_only_its_opening_words(as
     body = as_alice.get(f"/w/{workshop.slug}/s/{written.pk}/", **HX).content.decode()
     assert '<h2 id="detail-title" tabindex="-1">Free riding</h2>' in body
     assert f'<p class="statement-text">{text}</p>' in body
+
+
+def test_adding_a_position_with_htmx_empties_its_form_out_of_band(as_alice, workshop):
+    response = as_alice.post(add_url(workshop), {"kind": "position", "text": "Share data first."}, **HX)
+    body = response.content.decode()
+    assert response.status_code == 201 and '<div id="add-position" hx-swap-oob="true">' in body
+    region = body.split('<div id="add-position" hx-swap-oob="true">')[1]
+    assert 'id="position-form"' in region and "Share data first." not in region.split("</div>")[0]
+
+
+def test_the_position_region_follows_the_phase(as_alice, client, workshop):
+    region = f"/w/{workshop.slug}/add-position/"
+    assert 'id="position-form"' in as_alice.get(region, **HX).content.decode()
+    workshop.phase = "vote"
+    workshop.save()
+    body = as_alice.get(region, **HX).content.decode()
+    assert body.strip().startswith('<div id="add-position"') and 'id="position-form"' not in body
+    client.cookies.clear()
+    assert client.get(region).status_code == 302  # no seat: to the join page

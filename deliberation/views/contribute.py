@@ -22,7 +22,7 @@ from deliberation.forms import source_fields, statement_number
 from deliberation.models import Statement
 from deliberation.ratelimit import check_named
 
-from .helpers import domain_errors, require_seat, seat, statement_in
+from .helpers import abilities, domain_errors, require_seat, seat, statement_in
 from .workshop import TEMPLATE, join_redirect, page_context, render_statement
 
 FORM_FIELDS = ("kind", "relation", "text", "parent", *("source_citation", "source_url", "source_quote"))
@@ -80,7 +80,11 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
         else _("Added to the map.")
     )
     if request.htmx:
-        return _changed(request, workshop, participant, statement, note, status=201)
+        response = _changed(request, workshop, participant, statement, note, status=201)
+        if statement.kind == Statement.Kind.POSITION:  # the position form, emptied and closed
+            context = {"workshop": workshop, "can": abilities(workshop, participant), "oob": True}
+            response.content += render_to_string(f"{TEMPLATE}#add_position", context, request=request).encode()
+        return response
     messages.success(request, note)
     return redirect(statement_url(workshop, statement.pk))
 

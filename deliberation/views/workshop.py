@@ -235,6 +235,16 @@ def outline_fragment(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+def add_position_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    """The "Add a position" region, as the phase allows it: a page asks for it when the phase changes."""
+    workshop, participant = seat(request, slug)
+    if participant is None:
+        return join_redirect(workshop)
+    context = {"workshop": workshop, "participant": participant, "can": abilities(workshop, participant)}
+    return render(request, f"{TEMPLATE}#add_position", context)
+
+
+@require_GET
 def count_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     workshop, participant = seat(request, slug)
     if participant is None:

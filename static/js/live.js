@@ -137,6 +137,11 @@
     if (name === "map" || phase) {
       later("outline", delay, function () { refresh("#outline", urls.outlineUrl + filters); });
     }
+    if (phase) {
+      later("add-position", delay, function () {
+        refreshKeepingDrafts("add-position", "#add-position", urls.addPositionUrl);
+      });
+    }
     if (name === "banner" || name === "workshop" || name === "map") {
       later("banners", DELAYS.banner, function () { refresh("#banners", urls.bannersUrl); });
     }
