@@ -46,7 +46,10 @@ def statement_label(statement: Statement) -> str:
 
 def title_repeats_text(statement: Statement) -> bool:
     """Whether the statement's title is only its text's opening words, as `unique_title` makes it
-    for what participants write (clipped, with " (2)" when taken): pages then show the text once."""
+    for what participants write (clipped, with " (2)" when taken), or the question's word
+    "Question": pages then show the text once, as its heading."""
+    if statement.kind == Statement.Kind.QUESTION:
+        return True
     title = re.sub(r" \(\d+\)$", "", statement.title).removesuffix("…")
     return bool(title) and " ".join(statement.text.split()).startswith(title)
 

@@ -63,3 +63,9 @@ def test_it_clips_a_long_question_at_a_word_and_escapes_it(make_workshop, modera
 def test_it_keeps_other_statements_titles(workshop, claim, position):
     assert statement_label(claim) == claim.title
     assert statement_label(position) == position.title
+
+
+def test_the_questions_own_panel_is_headed_by_the_question(workshop, alice):
+    body = seated(alice).get(f"/w/{workshop.slug}/s/{workshop.root().pk}/", **HX).content.decode()
+    assert '<h2 id="detail-title" class="statement-text detail-title-text" tabindex="-1">What should we do?</h2>' in body
+    assert ">Question</h2>" not in body
