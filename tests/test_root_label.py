@@ -67,5 +67,7 @@ def test_it_keeps_other_statements_titles(workshop, claim, position):
 
 def test_the_questions_own_panel_is_headed_by_the_question(workshop, alice):
     body = seated(alice).get(f"/w/{workshop.slug}/s/{workshop.root().pk}/", **HX).content.decode()
-    assert '<h2 id="detail-title" class="statement-text detail-title-text" tabindex="-1">What should we do?</h2>' in body
+    assert (
+        '<h2 id="detail-title" class="statement-text detail-title-text" tabindex="-1">What should we do?</h2>' in body
+    )
     assert ">Question</h2>" not in body
