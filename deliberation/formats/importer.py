@@ -36,6 +36,7 @@ def import_plan(plan: ImportPlan, owner) -> tuple[Workshop, dict]:
     settings = {"max_text_length": max(500, longest), **plan.settings}
     settings["max_text_length"] = min(MAX_TEXT_LENGTH, max(settings["max_text_length"], longest))
     note = str(settings.pop("moderation_note", "") or "")
+    settings.pop("phase", None)  # an imported map opens in draft, whatever phase its file was in
     workshop = create_workshop(
         owner, plan.title[:200] or "Imported map", plan.question[:500] or plan.title[:500], **settings
     )
