@@ -194,6 +194,8 @@ def test_it_imports_the_example_files_into_a_new_workshop(mod_client, moderator_
     assert summary.status_code == 200
     assert f'data-count="statements">{statements}<' in body and f'data-count="relations">{relations}<' in body
     assert reverse("moderate_console", args=[created.slug]) in body
+    assert created.phase == "draft" and "ready in draft" in body
+    assert "come over only from a Deliberation JSON file" in body  # votes are not in these formats
 
 
 def test_it_reports_every_lossy_note_of_an_argdown_import(mod_client):
