@@ -203,6 +203,7 @@ def test_it_merges_from_the_merge_page(mod_client, workshop, position, alice, bo
     twin = add_statement(bob, workshop.root(), "position", "We should cooperate openly!")
     page = mod_client.get(url("moderate_merge", workshop)).content.decode()
     assert f"Keep #{position.pk}" in page and f"Keep #{twin.pk}" in page
+    assert f'hx-confirm="Merge #{twin.pk} into #{position.pk}? Links, comments and votes move' in page  # asks first
     response = mod_client.post(
         url("moderate_merge_do", workshop), {"duplicate": twin.pk, "survivor": position.pk}, **HX
     )
