@@ -152,7 +152,17 @@ def test_it_continues_on_another_device_with_the_resume_link(client, django_clie
 
 
 def test_it_rejects_an_unknown_resume_link(client, db):
-    assert client.get("/resume/not-a-token").status_code == 404
+    response = client.get("/resume/not-a-token")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert "This resume link is not valid." in body and 'href="/"' in body and "Join a workshop" in body
+
+
+def test_a_missing_page_escapes_what_it_names_and_answers_htmx_with_a_fragment(client, workshop):
+    body = client.get("/resume/%3Cb%3Ex").content.decode()
+    assert "<b>x" not in body
+    fragment = client.get("/resume/not-a-token", **HX).content.decode()
+    assert fragment.startswith('<p class="form-error" role="alert">') and "<html" not in fragment
 
 
 def test_it_gives_a_random_alias_in_anonymous_mode(client, workshop):
