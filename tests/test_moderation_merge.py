@@ -207,5 +207,15 @@ def test_a_link_to_the_merged_duplicate_leads_to_the_survivor(workshop, mod, pos
     hold_seat(client, alice)
     response = client.get(f"/w/{workshop.slug}/s/{twin.pk}/", follow=True)
     assert response.redirect_chain == [(f"/w/{workshop.slug}/s/{position.pk}/", 302)]
-    assert "We should cooperate openly." in response.content.decode()
+    body = response.content.decode()
+    assert "We should cooperate openly." in body
+    assert f"A moderator merged #{twin.pk} into this statement, #{position.pk}" in body  # not a silent move
     assert client.get(f"/w/{workshop.slug}/s/999999/").status_code == 404
+
+
+def test_the_author_sees_where_their_merged_statement_went(workshop, mod, position, twin, bob):
+    merge_statements(mod, twin, position)
+    client = Client()
+    hold_seat(client, bob)
+    mine = client.get(f"/w/{workshop.slug}/me/").content.decode()
+    assert f'<a href="/w/{workshop.slug}/s/{position.pk}/">into #{position.pk}</a>' in mine

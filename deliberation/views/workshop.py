@@ -1,6 +1,7 @@
 """The workshop page and the fragments it is made of. Each swappable region has a GET URL of its
 own, so live updates can re-fetch exactly that region (see the list atop workshop.html)."""
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -158,6 +159,11 @@ def statement_page(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
         )
         if survivor is None:
             raise
+        messages.info(
+            request,
+            _("A moderator merged #%(merged)s into this statement, #%(kept)s: its links, comments and votes are here.")
+            % {"merged": statement_id, "kept": survivor},
+        )
         return redirect("statement", slug=workshop.slug, statement_id=survivor)
     return render_statement(request, workshop, participant, statement)
 
