@@ -151,6 +151,19 @@ def test_it_continues_on_another_device_with_the_resume_link(client, django_clie
     assert "You are <strong>Alice</strong>" in other.get(f"/w/{workshop.slug}/").content.decode()
 
 
+def test_a_browser_seated_as_someone_else_is_asked_before_a_resume_link_switches_it(client, workshop, alice):
+    client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})
+    page = client.get(f"/resume/{alice.resume_token}")
+    body = page.content.decode()
+    assert page.status_code == 200 and "this browser is Nia" in body and "Continue as Alice" in body
+    assert "You are <strong>Nia</strong>" in client.get(f"/w/{workshop.slug}/").content.decode()  # nothing changed yet
+
+    response = client.post(f"/resume/{alice.resume_token}")
+    assert response.status_code == 302
+    assert "You are <strong>Alice</strong>" in client.get(f"/w/{workshop.slug}/").content.decode()
+    assert client.get(f"/resume/{alice.resume_token}").status_code == 302  # already Alice: no question
+
+
 def test_it_rejects_an_unknown_resume_link(client, db):
     response = client.get("/resume/not-a-token")
     body = response.content.decode()

@@ -125,7 +125,7 @@ def test_it_shows_my_pending_statement_as_waiting_and_hides_it_from_others(clien
     client.get(f"/resume/{author.resume_token}")
     body = client.get(f"/w/{workshop.slug}/").content.decode()
     assert "Held for review." in body and "Waiting for a moderator" in body
-    client.get(f"/resume/{other.resume_token}")
+    client.post(f"/resume/{other.resume_token}")  # this browser is the author: switch on purpose
     assert "Held for review." not in client.get(f"/w/{workshop.slug}/").content.decode()
     assert client.get(f"/w/{workshop.slug}/s/{pending.pk}/").status_code == 404
 

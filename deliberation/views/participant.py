@@ -83,9 +83,11 @@ def _workshop_for_link(code: str):
         return None
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def resume(request: HttpRequest, token: str) -> HttpResponse:
-    """A participant's personal link: opening it on another device continues in the same seat."""
+    """A participant's personal link: opening it on another device continues in the same seat. A
+    browser already seated in that workshop as someone else is asked first (the other seat would
+    be reachable only through its own resume link)."""
     participant = (
         Participant.objects.select_related("workshop").filter(resume_token=token, is_banned=False).first()
         if token
@@ -93,6 +95,9 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     )
     if participant is None:
         raise Http404(_("This resume link is not valid."))
+    current = current_participant(request, participant.workshop)
+    if request.method == "GET" and current is not None and current.pk != participant.pk:
+        return render(request, "deliberation/resume_confirm.html", {"participant": participant, "current": current})
     messages.success(request, _("Welcome back, %(name)s.") % {"name": participant.display_name})
     return remember_seat(request, redirect("workshop", slug=participant.workshop.slug), participant)
 
