@@ -132,25 +132,27 @@ def highlight(request: HttpRequest, slug: str, document_id: int) -> HttpResponse
     if document is None:
         raise Http404(_("No such document in this workshop."))
     data = request.POST
+    # The page's passage form names its fields after the evidence they can also become (source_quote,
+    # with the statement's text beside the note), so accept those names as well as the plain ones.
+    passage = data.get("quote_exact") or data.get("source_quote", "")
+    note = data["note"] if "note" in data else data.get("text", "")
     try:
         check_named("annotation", f"participant:{participant.pk}")
         annotate(
             participant,
             Annotation.Kind.HIGHLIGHT,
-            data.get("text", ""),
+            note,
             document=document,
-            quote_exact=data.get("quote_exact", ""),
+            quote_exact=passage,
             quote_prefix=data.get("quote_prefix", "")[-32:],
             quote_suffix=data.get("quote_suffix", "")[:32],
         )
     except DomainError as error:
-        context = document_context(
-            workshop, participant, document, highlight_error=error, quote_exact=data.get("quote_exact", "")
-        )
+        context = document_context(workshop, participant, document, highlight_error=error, quote_exact=passage)
         return hx_render(request, TEMPLATE, "document_text", context, status=error.status)
-    note = _("Highlight saved.")
+    saved = _("Highlight saved.")
     if not request.htmx:
-        messages.success(request, note)
+        messages.success(request, saved)
         return redirect(reverse("document", args=[slug, document.pk]))
-    context = document_context(workshop, participant, document, highlight_note=note)
+    context = document_context(workshop, participant, document, highlight_note=saved)
     return hx_render(request, TEMPLATE, "document_text", context)
