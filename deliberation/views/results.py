@@ -4,6 +4,8 @@ The figures come from `deliberation.analysis` (cached by the workshop's last eve
 only turns them into chart geometry for the SVG templates, which escape every user string.
 """
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +24,7 @@ FRAGMENTS = {"results", "summary", "distributions", "opinion_map", "dilemma", "b
 CONSENSUS_HIGH, CONSENSUS_LOW = 0.75, 0.55  # map colours: "most of the room on one side" / "no clear side"
 CONTESTED, DISPUTED = 0.75, 0.4  # controversy from which a statement is contested / disputed
 TABLE_ROWS = 8  # bridging statements and cruxes shown before "and n more"
+LONG_TABLES = ("bridging", "cruxes")  # shown whole with ?all=<name>
 GROUP_CLASSES = 5
 
 # The opinion map's plot: coordinates −1…1 drawn into a 240-unit square with a margin.
@@ -188,8 +191,21 @@ def standing(results: dict, by_id: dict, me: Participant, my_votes: dict[int, in
     }
 
 
-def results_context(workshop: Workshop, participant: Participant) -> dict:
-    """Everything the page shows, in a constant number of queries (the analysis is cached)."""
+def table_addresses(workshop: Workshop, expanded: set[str]) -> dict:
+    """The page's address as it is now (for live refreshes, so they keep the tables as shown), and
+    for each long table the address that shows it whole, or again cut short, the others unchanged."""
+    base = reverse("workshop_results", args=[workshop.slug])
+
+    def address(names: set[str]) -> str:
+        query = urlencode([("all", name) for name in LONG_TABLES if name in names])
+        return f"{base}?{query}" if query else base
+
+    return {"current": address(expanded), **{name: address(expanded ^ {name}) for name in LONG_TABLES}}
+
+
+def results_context(workshop: Workshop, participant: Participant, expanded: set[str] = frozenset()) -> dict:
+    """Everything the page shows, in a constant number of queries (the analysis is cached). The
+    long tables are cut after TABLE_ROWS rows unless `expanded` names them."""
     results = workshop_results(workshop)
     my_votes = dict(Vote.objects.by(participant).filter(kind=Vote.Kind.AGREEMENT).values_list("statement_id", "value"))
     restricted = restricted_to_my_votes(workshop, participant)
@@ -223,10 +239,12 @@ def results_context(workshop: Workshop, participant: Participant) -> dict:
         "distributions": distribution_rows(statements, prefix),
         "opinion_map": opinion_map(results, participant),
         "dilemma": dilemma_chart(results, by_id, shown),
-        "bridging": bridging[:TABLE_ROWS],
-        "bridging_more": max(0, len(bridging) - TABLE_ROWS),
-        "cruxes": cruxes[:TABLE_ROWS],
-        "cruxes_more": max(0, len(cruxes) - TABLE_ROWS),
+        "bridging": bridging if "bridging" in expanded else bridging[:TABLE_ROWS],
+        "bridging_more": 0 if "bridging" in expanded else max(0, len(bridging) - TABLE_ROWS),
+        "cruxes": cruxes if "cruxes" in expanded else cruxes[:TABLE_ROWS],
+        "cruxes_more": 0 if "cruxes" in expanded else max(0, len(cruxes) - TABLE_ROWS),
+        "table_rows": TABLE_ROWS,
+        "addresses": table_addresses(workshop, expanded),
         "standing": standing(results, by_id, participant, my_votes),
         "statement_prefix": prefix,
         "value_labels": [
@@ -244,13 +262,14 @@ def results_context(workshop: Workshop, participant: Participant) -> dict:
 
 @require_GET
 def results_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """The whole page, or for htmx the `#results` region (or one section, with ?fragment=)."""
+    """The whole page, or for htmx the `#results` region (or one section, with ?fragment=).
+    ?all=bridging and ?all=cruxes show those tables whole instead of their first rows."""
     workshop, participant = seat(request, slug)
     if participant is None:
         if workshop.join_code_is_valid():
             return redirect(reverse("join_by_link", args=[workshop.join_code]))
         return redirect("home")
-    context = results_context(workshop, participant)
+    context = results_context(workshop, participant, set(request.GET.getlist("all")) & set(LONG_TABLES))
     name = TEMPLATE
     if request.htmx:
         fragment = request.GET.get("fragment", "results")
