@@ -178,6 +178,8 @@ def test_statements_added_later_appear_in_the_distributions(client, workshop, ca
 
     html = client.get(results_url(workshop) + "?fragment=distributions", headers={"HX-Request": "true"}).content
     assert b"Late idea" in html and b"1 vote" in html
+    # Which way the room leans is written out, not only shown by the bar's colours.
+    assert b"1 vote \xc2\xb7 100% accept, 0% reject \xc2\xb7 consensus 100%" in html
 
 
 def test_it_gives_the_map_its_colours_by_consensus_controversy_and_group(client, workshop, camps):
