@@ -1,6 +1,8 @@
 """Random and malformed input to the domain functions and to every importer: the only failure is a
 readable error (a DomainError, a FormatError), and a refused call leaves no partial write."""
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -123,3 +125,21 @@ def test_it_imports_or_refuses_malformed_files_cleanly(key, moderator_user):
             assert counts() == before, f"{key}: a refused import left rows behind"
 
     check()
+
+
+def test_a_nul_character_is_refused_with_where_it_is_and_leaves_nothing(moderator_user):
+    """PostgreSQL's text cannot hold NUL: a statement's is named; any other field's is still refused."""
+    before = counts()
+    with pytest.raises(FormatError, match=r"statement 1 \(.*\): the text holds a NUL character"):
+        import_file(b"\x00", "argdown", moderator_user)  # the case the random search once found
+    document = {
+        "format": "deliberation",
+        "version": 1,
+        "workshop": {"title": "Map", "question": "Why?"},
+        "participants": [{"ref": "P1", "name": "Ann\u0000", "role": "participant"}],
+        "statements": [],
+        "relations": [],
+    }
+    with pytest.raises(FormatError, match="cannot store, and nothing was imported"):
+        import_file(json.dumps(document).encode(), "json", moderator_user)
+    assert counts() == before

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from deliberation.domain import DomainError
 
@@ -97,6 +97,8 @@ def import_file(raw: bytes, key: str, owner):
         raise FormatError(f"Workshop settings in the file are not valid ({fields}).") from None
     except DomainError as error:
         raise FormatError(error.message) from None
+    except DataError:  # a NUL character, say, in a field the checks do not read one by one
+        raise FormatError("The file holds a value the database cannot store, and nothing was imported.") from None
 
 
 __all__ = ["FORMATS", "ExportOptions", "Format", "FormatError", "export_workshop", "get_format", "import_file"]

@@ -137,6 +137,8 @@ def _check(plan: ImportPlan) -> None:
             raise FormatError(f"{where}: unknown kind {item.kind!r}; expected position, claim or evidence.")
         if not item.text.strip():
             raise FormatError(f"{where}: the text is empty.")
+        if "\x00" in item.text or "\x00" in (item.title or ""):
+            raise FormatError(f"{where}: the text holds a NUL character, which no text can contain.")
         if len(item.text) > MAX_TEXT_LENGTH:
             raise FormatError(
                 f"{where}: the text is {len(item.text)} characters long; at most {MAX_TEXT_LENGTH} are allowed."
