@@ -149,3 +149,27 @@ def test_every_recorded_verb_has_a_label():
             verbs.update(verb.findall(path.read_text()))
     assert set(MODERATION_VERBS) <= verbs and "vote.cast" in verbs
     assert verbs - set(VERB_LABELS) == set()
+
+
+def test_it_shows_phases_statuses_roles_links_and_merges_in_words(client, workshop, moderator_user, position, claim):
+    mod = moderator_seat(workshop, moderator_user)
+    other = add_statement(mod, workshop.root(), "position", "Keep it national.")
+    moved = add_statement(mod, other, "claim", "Borders still matter.", relation="supports")
+    domain.set_phase(mod, workshop, Phase.VOTE)
+    domain.hide_statement(mod, claim, reason="off topic")
+    domain.set_participant_role(mod, join_workshop(workshop, "Olu"), "observer")
+    domain.move_statement(mod, moved, position, "opposes")
+    domain.merge_statements(mod, claim, moved, reason="same point")
+    domain.focus_statement(mod, workshop, position)
+    client.force_login(moderator_user)
+    page = client.get(reverse("moderate_log", args=[workshop.slug]), {"show": "all"}).content.decode()
+    cells = re.findall(r'<td class="log-text">([^<]*)</td>', page)
+    for shown in ["Contribute", "Vote", "Visible", "Hidden", "Participant", "Observer", f"#{position.pk}"]:
+        assert shown in cells, shown
+    assert f"supports #{other.pk}" in cells and f"opposes #{position.pk}" in cells
+    assert f"#{claim.pk}: Hidden; #{moved.pk}: Visible" in cells
+    assert f"#{claim.pk} merged into #{moved.pk}" in cells
+    assert not {"contribute", "vote", "hidden", "observer"} & set(cells)
+    exported = client.get(reverse("moderate_log_csv", args=[workshop.slug]), {"show": "all"}).content.decode()
+    phase = next(row for row in csv.DictReader(io.StringIO(exported)) if row["action"] == "workshop.phase_changed")
+    assert (phase["before"], phase["after"]) == ("contribute", "vote")  # the CSV keeps the stored keys

@@ -1,11 +1,18 @@
 """The audit log in plain language: `{{ event.verb|verb_label }}` names what happened ("Statement
-hidden" for `statement.hidden`), and `{{ raw|log_value:shown }}` shows a recorded yes/no as Yes or No.
-The raw verb stays the log's machine-readable key: the page keeps it in a title attribute and the
-CSV export writes it unchanged. A verb recorded anywhere (`record(…, "<verb>", …)`) needs a label
+hidden" for `statement.hidden`), and `{% log_value event "before" %}` shows a recorded value in words:
+Yes or No, a phase, status or role by its label, a statement by its number, a time as a time.
+The raw verb and values stay the log's machine-readable record: the page keeps the verb in a title
+attribute and the CSV export writes both unchanged. A verb recorded anywhere (`record(…, "<verb>", …)`) needs a label
 here; `tests/test_moderation_log.py` checks that every one has."""
 
+import json
+
 from django import template
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+
+from deliberation.models import Phase, RelationKind, Role, StatementStatus
 
 register = template.Library()
 
@@ -51,12 +58,68 @@ def verb_label(verb: str) -> str:
     return VERB_LABELS.get(verb, verb)
 
 
-@register.filter
-def log_value(raw, shown=None):
-    """A recorded value as the log shows it: True and False as Yes and No, anything else as
-    `shown` (the view's rendering of it) or, without one, as itself."""
-    if isinstance(raw, bool):
-        return _("Yes") if raw else _("No")
-    if shown is not None:
-        return shown
-    return "" if raw is None else raw
+# Values recorded as choice keys, by verb: the log shows their labels.
+_STATUS = dict(StatementStatus.choices)
+VALUE_LABELS = {
+    "workshop.phase_changed": dict(Phase.choices),
+    "participant.role_changed": dict(Role.choices),
+    "annotation.resolved": {"open": _("Open"), "resolved": _("Resolved")},
+    **dict.fromkeys(
+        ("statement.withdrawn", "statement.approved", "statement.rejected", "statement.hidden", "statement.restored"),
+        _STATUS,
+    ),
+}
+
+
+def describe(value) -> str:
+    """A payload value as one readable line (JSON for structures)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@register.simple_tag
+def log_value(event, side: str) -> str:
+    """The event's recorded `side` ("before" or "after") as the log shows it."""
+    raw = (event.payload or {}).get(side)
+    if isinstance(raw, bool) or raw is None:
+        return _yes_no(raw)
+    labels = VALUE_LABELS.get(event.verb, {})
+    if isinstance(raw, str) and raw in labels:
+        return labels[raw]
+    if event.verb == "workshop.focus_changed" and isinstance(raw, int):
+        return f"#{raw}"
+    if event.verb == "workshop.timer_changed" and isinstance(raw, str) and (moment := parse_datetime(raw)):
+        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    if event.verb == "statement.moved" and isinstance(raw, list):
+        return "; ".join(_link(link) for link in raw if isinstance(link, dict))
+    if event.verb == "statement.merged" and isinstance(raw, dict):
+        return _merge(raw)
+    if isinstance(raw, dict):  # settings changed: one "field: value" per field
+        return "; ".join(f"{key.replace('_', ' ')}: {_yes_no(value)}" for key, value in sorted(raw.items()))
+    return describe(raw)
+
+
+def _yes_no(value) -> str:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return describe(value)
+
+
+def _link(link: dict) -> str:
+    """A recorded link `{"parent": 12, "relation": "supports"}` as "supports #12"."""
+    relation = dict(RelationKind.choices).get(link.get("relation"), link.get("relation"))
+    return f"{relation} #{link.get('parent')}"
+
+
+def _merge(side: dict) -> str:
+    """A merge's before (both statements' statuses) or after (which went into which)."""
+    duplicate, survivor = side.get("duplicate"), side.get("survivor")
+    if isinstance(duplicate, dict) and isinstance(survivor, dict):
+        return "; ".join(
+            f"#{item.get('id')}: {_STATUS.get(item.get('status'), item.get('status'))}"
+            for item in (duplicate, survivor)
+        )
+    return _("#%(duplicate)s merged into #%(survivor)s") % {"duplicate": duplicate, "survivor": survivor}

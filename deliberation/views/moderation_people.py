@@ -1,7 +1,6 @@
 """The people in a workshop (rename, role, remove/ban) and the audit log with its CSV export."""
 
 import csv
-import json
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from deliberation import domain
 from deliberation.domain import DomainError
 from deliberation.models import Event, Participant, Role, Workshop
+from deliberation.templatetags.audit_log import describe
 
 from .moderation import moderator_view
 
@@ -148,15 +148,6 @@ def log_events(workshop: Workshop, params) -> tuple[list[Event], dict]:
         events = events.filter(Q(statement_id=number) | Q(payload__duplicate_id=number))
     filters = {"show": shown, "actor": actor_id, "statement": statement}
     return list(events.order_by("-id")[:LOG_LIMIT]), filters
-
-
-def describe(value) -> str:
-    """A payload value as one readable line (JSON for structures)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def log_rows(events: list[Event]) -> list[dict]:
