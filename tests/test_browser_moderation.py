@@ -216,6 +216,66 @@ def test_the_projector_fits_a_1280_by_800_screen_with_the_demo(moderator_user, l
         context.close()
 
 
+def prose(length: int) -> str:
+    """Ordinary words, `length` characters of them: long texts wrap as real ones do."""
+    words = [
+        "science",
+        "diplomacy",
+        "serves",
+        "the",
+        "national",
+        "interest",
+        "and",
+        "the",
+        "global",
+        "public",
+        "good",
+        "at",
+        "once",
+    ]
+    text, index = "", 0
+    while len(text) < length:
+        text += words[index % len(words)] + " "
+        index += 1
+    return text[:length].strip()
+
+
+@pytest.mark.parametrize(
+    "question, statement, note",
+    [(500, 2000, 2000), (500, 2000, 0), (120, 700, 300), (60, 300, 0)],
+    ids=["every text at its longest", "long question and statement", "a long statement", "short texts"],
+)
+def test_the_projector_fits_long_texts_on_a_1280_by_800_screen(
+    make_workshop, moderator_user, live_server_url, chromium, question, statement, note
+):
+    """However long the question, the statement in focus and the note are (up to their limits), the
+    screen shows all of their words and the join code at once, in type that steps down only as far
+    as it must."""
+    from deliberation import domain
+
+    workshop = make_workshop(max_text_length=2000)
+    mod = moderator_seat(workshop, moderator_user)
+    workshop = domain.update_workshop(mod, workshop, question=prose(question))
+    focus = add_statement(mod, workshop.root(), Statement.Kind.POSITION, prose(statement))
+    domain.focus_statement(mod, workshop, focus)
+    if note:
+        domain.set_moderation_note(mod, Workshop.objects.get(pk=workshop.pk), prose(note))
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    screen = context.new_page()
+    try:
+        sign_in(screen, live_server_url, f"/w/{workshop.slug}/projector")
+        assert prose(statement) in screen.inner_text(".projector-statement")  # nothing cut
+        height = screen.evaluate("document.documentElement.scrollHeight")
+        assert height <= 800, f"{height} px tall, in {screen.get_attribute('#live', 'class')}"
+        assert screen.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        code = screen.locator(".projector-code").bounding_box()
+        assert code["y"] + code["height"] <= 800
+        size = screen.evaluate("parseFloat(getComputedStyle(document.querySelector('.projector-statement')).fontSize)")
+        assert size >= (40 if statement <= 300 else 12)
+    finally:
+        context.close()
+
+
 def test_the_people_pages_actions_show_on_a_phone(workshop, moderator_user, live_server_url, chromium):
     """On a 390 px phone each person's actions sit under their name, not off-screen to the right."""
     from deliberation.domain import join_workshop

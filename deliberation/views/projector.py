@@ -18,6 +18,16 @@ from .moderation import moderator_view
 
 PROJECTOR = "moderation/projector.html"
 
+# The type steps down as the screen has more words to hold (the question, the statement in focus
+# and the note, in characters), so a long text still fits one screen instead of being cut.
+TEXT_DENSITY_STEPS = (400, 800, 1400, 2200, 3200)
+
+
+def text_density(*texts: str) -> int:
+    """0 for a screen of short texts, up to len(TEXT_DENSITY_STEPS) for the longest (see the CSS)."""
+    total = sum(len(text) for text in texts)
+    return next((step for step, most in enumerate(TEXT_DENSITY_STEPS) if total <= most), len(TEXT_DENSITY_STEPS))
+
 
 def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
     focus = None
@@ -32,6 +42,7 @@ def projector_context(request: HttpRequest, workshop: Workshop) -> dict:
     return {
         "workshop": workshop,
         "focus": focus,
+        "text_density": text_density(workshop.question, focus.text if focus else "", workshop.moderation_note),
         "phase_allows": PHASE_ALLOWS.get(workshop.phase, ""),
         "join_url": join_url,
         "join_qr": qr_data_uri(join_url),
