@@ -216,28 +216,12 @@ def test_the_projector_fits_a_1280_by_800_screen_with_the_demo(moderator_user, l
         context.close()
 
 
+SENTENCE = "Science diplomacy can serve the national interest and the global public good at once. "
+
+
 def prose(length: int) -> str:
-    """Ordinary words, `length` characters of them: long texts wrap as real ones do."""
-    words = [
-        "science",
-        "diplomacy",
-        "serves",
-        "the",
-        "national",
-        "interest",
-        "and",
-        "the",
-        "global",
-        "public",
-        "good",
-        "at",
-        "once",
-    ]
-    text, index = "", 0
-    while len(text) < length:
-        text += words[index % len(words)] + " "
-        index += 1
-    return text[:length].strip()
+    """Ordinary sentences, `length` characters of them: long texts wrap as real ones do."""
+    return (SENTENCE * (length // len(SENTENCE) + 1))[:length].strip()
 
 
 @pytest.mark.parametrize(
