@@ -3,6 +3,7 @@ on one statement or many at once, merging duplicates, and a statement's edit his
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -197,7 +198,9 @@ def annotation_action(
 # --- Merging --------------------------------------------------------------------------------------
 
 
-def merge_context(workshop: Workshop, actor: Participant, **extra) -> dict:
+def merge_context(workshop: Workshop, actor: Participant, posted=None, **extra) -> dict:
+    """Constant queries, however many pairs: the candidates (with authors and vote counts), the
+    links of every statement shown, and on a failed manual merge the two statements named."""
     candidates = list(
         Statement.objects.in_workshop(workshop)
         .filter(status__in=[Status.VISIBLE, Status.PENDING])
@@ -205,7 +208,65 @@ def merge_context(workshop: Workshop, actor: Participant, **extra) -> dict:
         .select_related("author")
         .with_tallies()
     )
-    return {"workshop": workshop, "actor": actor, "suggestions": suggest_duplicates(candidates), **extra}
+    suggestions = suggest_duplicates(candidates)
+    picks = _merge_picks(workshop, posted)
+    shown = [s for pair in suggestions for s in (pair.first, pair.second)]
+    _add_places(shown + [statement for _field, statement in picks])
+    return {
+        "workshop": workshop,
+        "actor": actor,
+        "suggestions": suggestions,
+        "picks": picks,
+        "posted": posted,
+        **extra,
+    }
+
+
+def _merge_picks(workshop: Workshop, posted) -> list[tuple[str, Statement]]:
+    """The statements a manual merge named, as (field, statement), so a refused merge shows both."""
+    if not posted:
+        return []
+    numbers = {}
+    for field in ("duplicate", "survivor"):
+        try:
+            numbers[field] = statement_number(posted.get(field), field=field)
+        except InvalidInput:
+            continue
+    found = (
+        Statement.objects.in_workshop(workshop)
+        .filter(pk__in=numbers.values())
+        .select_related("author")
+        .with_tallies()
+        .in_bulk()
+        if numbers
+        else {}
+    )
+    return [(field, found[number]) for field, number in numbers.items() if number in found]
+
+
+def _add_places(statements: list[Statement]) -> None:
+    """Where each statement sits, for judging a pair: `parent_links` (its links to the statements
+    it speaks to, with their targets) and `child_count` (visible or waiting statements that speak
+    to it), from one query for all of them."""
+    ids = {s.pk for s in statements}
+    parents: dict[int, list[Relation]] = {pk: [] for pk in ids}
+    children = dict.fromkeys(ids, 0)
+    if ids:
+        links = (
+            Relation.objects.filter(
+                Q(source_id__in=ids) | Q(target_id__in=ids, source__status__in=[Status.VISIBLE, Status.PENDING])
+            )
+            .select_related("source", "target")
+            .order_by("id")
+        )
+        for link in links:
+            if link.source_id in ids:
+                parents[link.source_id].append(link)
+            if link.target_id in ids and link.source.status in (Status.VISIBLE, Status.PENDING):
+                children[link.target_id] += 1
+    for statement in statements:
+        statement.parent_links = parents[statement.pk]
+        statement.child_count = children[statement.pk]
 
 
 @require_GET
