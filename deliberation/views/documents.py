@@ -2,7 +2,7 @@
 (exact passage, with some text before and after), so it stays anchored to the words, not to
 offsets; a passage can also become evidence for a statement or the quote of a new claim."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +25,20 @@ TEMPLATE = "deliberation/document.html"
 class Segment:
     text: str
     marks: list  # the highlights and evidence covering this stretch of text
+    starts: list = field(default_factory=list)  # those of them that begin here
+    ends: list = field(default_factory=list)  # and those that end here
+
+
+@dataclass
+class Mark:
+    """A highlight or an evidence passage, with the words that tell the two apart where their
+    colours cannot (colour blindness, print, forced colours, screen readers)."""
+
+    kind: str  # "highlight" or "evidence": its CSS class and its entry in the legend
+    label: str  # "Highlight by Ana: note", "Evidence #12: title"
+    end: str  # read out where the passage ends
+    url: str = ""  # evidence: the statement, linked after the passage
+    number: int | None = None
 
 
 def anchor(text: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int] | None:
@@ -64,8 +78,29 @@ def segments(text: str, marks: list[tuple[int, int, object]]) -> list[Segment]:
         if start == end:
             continue
         covering = [m for s, e, m in marks if s <= start and end <= e]
-        result.append(Segment(text[start:end], covering))
+        starting = [m for s, _e, m in marks if s == start]
+        ending = [m for _s, e, m in marks if e == end]
+        result.append(Segment(text[start:end], covering, starting, ending))
     return result
+
+
+def highlight_mark(highlight: Annotation) -> Mark:
+    name = highlight.author.display_name if highlight.author else _("a former participant")
+    label = _("Highlight by %(name)s") % {"name": name}
+    if highlight.text:
+        label = f"{label}: {highlight.text}"
+    return Mark("highlight", label, _("end of highlight"))
+
+
+def evidence_mark(workshop, statement: Statement) -> Mark:
+    number = statement.pk
+    return Mark(
+        "evidence",
+        _("Evidence #%(number)s: %(title)s") % {"number": number, "title": statement.title},
+        _("end of evidence #%(number)s") % {"number": number},
+        url=reverse("statement", args=[workshop.slug, number]),
+        number=number,
+    )
 
 
 def document_context(workshop, participant, document: SourceDocument, **extra) -> dict:
@@ -85,16 +120,17 @@ def document_context(workshop, participant, document: SourceDocument, **extra) -
     marks, lost = [], []
     for highlight in highlights:
         place = anchor(document.text, highlight.quote_exact, highlight.quote_prefix, highlight.quote_suffix)
-        (marks.append((*place, highlight)) if place else lost.append(highlight))
+        (marks.append((*place, highlight_mark(highlight))) if place else lost.append(highlight))
     for statement in evidence:
         place = anchor(document.text, statement.source_quote.strip())
         if place:
-            marks.append((*place, statement))
+            marks.append((*place, evidence_mark(workshop, statement)))
     return {
         "workshop": workshop,
         "participant": participant,
         "document": document,
         "segments": segments(document.text, marks),
+        "marked": bool(marks),  # the legend explains the marks, when there are any
         "highlights": highlights,
         "evidence": evidence,
         "lost": lost,

@@ -4,11 +4,18 @@
   "use strict";
   var CONTEXT = 32;
 
+  // The document's own text in `root` (a copy: it is changed), without the marks' own links
+  // (data-mark-label), which are not part of the document and would shift the selector.
+  function documentText(root) {
+    root.querySelectorAll("[data-mark-label]").forEach(function (label) { label.remove(); });
+    return root.textContent;
+  }
+
   function offsetIn(container, node, offset) {
     var range = document.createRange();
     range.selectNodeContents(container);
     range.setEnd(node, offset);
-    return range.toString().length;
+    return documentText(range.cloneContents()).length;
   }
 
   function capture() {
@@ -17,7 +24,7 @@
     if (!container || !selection || selection.rangeCount === 0 || selection.isCollapsed) return;
     var range = selection.getRangeAt(0);
     if (!container.contains(range.startContainer) || !container.contains(range.endContainer)) return;
-    var text = container.textContent;
+    var text = documentText(container.cloneNode(true));
     var start = offsetIn(container, range.startContainer, range.startOffset);
     var end = offsetIn(container, range.endContainer, range.endOffset);
     var exact = text.slice(start, end);
