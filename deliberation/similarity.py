@@ -114,8 +114,11 @@ def similarity(a: str, b: str) -> float:
     return 0.6 * jaccard(words(a), words(b)) + 0.4 * jaccard(trigrams(a), trigrams(b))
 
 
-def suggest_duplicates(statements, threshold: float = DEFAULT_THRESHOLD, limit: int = 30) -> list[Suggestion]:
-    """The most similar pairs among `statements` (objects with `.pk`, `.text`), best first."""
+def suggest_duplicates(
+    statements, threshold: float = DEFAULT_THRESHOLD, limit: int = 30, pairable=None
+) -> list[Suggestion]:
+    """The most similar pairs among `statements` (objects with `.pk`, `.text`), best first; with
+    `pairable(first, second)`, only the pairs it accepts (those that could really be merged)."""
     statements = list(statements)
     word_sets = {s.pk: words(s.text) for s in statements}
     gram_sets = {s.pk: trigrams(s.text) for s in statements}
@@ -130,6 +133,8 @@ def suggest_duplicates(statements, threshold: float = DEFAULT_THRESHOLD, limit: 
             candidates.update(combinations(sorted(sharing, key=lambda s: s.pk), 2))
     found = []
     for first, second in candidates:
+        if pairable is not None and not pairable(first, second):
+            continue
         score = 0.6 * jaccard(word_sets[first.pk], word_sets[second.pk]) + 0.4 * jaccard(
             gram_sets[first.pk], gram_sets[second.pk]
         )

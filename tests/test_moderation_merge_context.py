@@ -167,3 +167,25 @@ def test_a_pair_with_long_titles_fits_a_phone(workshop, moderator_user, alice, b
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+def test_it_suggests_only_pairs_that_can_be_merged(mod_client, workshop, moderator_user):
+    """A position and a claim in the same words are no duplicates the merge would accept; two
+    claims (or a claim and evidence) are."""
+    mod = moderator_seat(workshop, moderator_user)
+    position = add_statement(mod, workshop.root(), Kind.POSITION, "Labs should share their research data openly.")
+    claim = add_statement(
+        mod, position, Kind.CLAIM, "Labs should share their research data openly!", relation="supports"
+    )
+    evidence = add_statement(
+        mod,
+        position,
+        Kind.EVIDENCE,
+        "Labs should share research data openly.",
+        relation="supports",
+        source_citation="A survey",
+    )
+    body = mod_client.get(merge_url(workshop)).content.decode()
+    pattern = r'name="duplicate" value="(\d+)"><input type="hidden" name="survivor" value="(\d+)"'
+    offered = {frozenset(pair) for pair in re.findall(pattern, body)}
+    assert offered == {frozenset({str(evidence.pk), str(claim.pk)})}

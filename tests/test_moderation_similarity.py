@@ -42,3 +42,14 @@ def test_it_handles_many_statements_quickly():
     started = time.perf_counter()
     suggest_duplicates(items, limit=10)
     assert time.perf_counter() - started < 5
+
+
+def test_it_leaves_out_the_pairs_the_caller_cannot_pair():
+    items = [
+        Item(1, "Open science speeds up progress."),
+        Item(2, "Open science speeds progress up."),
+        Item(3, "Open science speeds up progress!"),
+    ]
+    assert {(s.first.pk, s.second.pk) for s in suggest_duplicates(items)} == {(1, 2), (1, 3), (2, 3)}
+    odd_one_out = suggest_duplicates(items, pairable=lambda a, b: 2 not in (a.pk, b.pk))
+    assert [(s.first.pk, s.second.pk) for s in odd_one_out] == [(1, 3)]

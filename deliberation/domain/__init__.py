@@ -3,7 +3,7 @@ transaction and appends one Event. Views, the API and commands all call these; n
 
 from .annotations import annotate
 from .errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseError, RateLimited
-from .merge import duplicate_workshop, merge_statements
+from .merge import duplicate_workshop, kinds_merge, merge_statements
 from .moderation import (
     approve_statement,
     focus_statement,
@@ -57,6 +57,7 @@ __all__ = [
     "join_workshop",
     "link_statements",
     "lock_statement",
+    "kinds_merge",
     "merge_statements",
     "moderator_seat",
     "move_statement",

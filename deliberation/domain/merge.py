@@ -16,6 +16,14 @@ Kind = Statement.Kind
 REASONS = (Kind.CLAIM, Kind.EVIDENCE)
 
 
+def kinds_merge(first: str, second: str) -> bool:
+    """Whether statements of these kinds can be merged: a position only with a position, claims
+    and evidence with each other, the question never."""
+    if Kind.QUESTION in (first, second):
+        return False
+    return first == second or (first in REASONS and second in REASONS)
+
+
 @transaction.atomic
 def merge_statements(actor: Participant, duplicate: Statement, survivor: Statement, reason: str = "") -> Statement:
     """Fold `duplicate` into `survivor`: its links, annotations and votes move to the survivor and
@@ -40,7 +48,7 @@ def merge_statements(actor: Participant, duplicate: Statement, survivor: Stateme
     duplicate.workshop = survivor.workshop = workshop
     if Kind.QUESTION in (duplicate.kind, survivor.kind):
         raise InvalidInput(_("The workshop's question cannot be merged."))
-    if duplicate.kind != survivor.kind and not (duplicate.kind in REASONS and survivor.kind in REASONS):
+    if not kinds_merge(duplicate.kind, survivor.kind):
         raise InvalidInput(_("A position merges only with a position; claims and evidence merge with each other."))
     if survivor.status not in (Status.VISIBLE, Status.PENDING):
         raise InvalidInput(_("The statement that remains must be visible or waiting for approval."), field="survivor")

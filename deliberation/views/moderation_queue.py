@@ -208,7 +208,7 @@ def merge_context(workshop: Workshop, actor: Participant, posted=None, **extra) 
         .select_related("author")
         .with_tallies()
     )
-    suggestions = suggest_duplicates(candidates)
+    suggestions = suggest_duplicates(candidates, pairable=lambda a, b: domain.kinds_merge(a.kind, b.kind))
     picks = _merge_picks(workshop, posted)
     shown = [s for pair in suggestions for s in (pair.first, pair.second)]
     _add_places(shown + [statement for _field, statement in picks])
