@@ -1,6 +1,7 @@
 """The dilemma chart on a phone: its type stays legible, the page does not widen, and every dot
 is a named link to its entry in the numbered list, reachable without hovering."""
 
+import math
 import re
 
 import pytest
@@ -115,9 +116,50 @@ def test_a_dot_can_be_tapped_or_reached_by_keyboard_on_a_phone(workshop, live_se
     assert entry.evaluate("entry => entry.matches(':target')")
     assert entry.get_by_role("link", name="Shared ground").is_visible()
 
-    # Dot 2 lies under dots 3 to 5 (the same ratings): the keyboard still reaches it.
+    # Dot 2 shares its ratings with dots 3 to 5: the keyboard reaches it too.
     chart.get_by_role("link", name=re.compile(r"^2\. ")).focus()
     page.keyboard.press("Enter")
 
     page.wait_for_function("() => location.hash === '#dilemma-key-2'")
     assert page.locator("#dilemma-key-2").get_by_role("link", name=split[0].title).is_visible()
+
+
+def test_it_draws_statements_rated_alike_side_by_side(client, workshop):
+    """Dots 2 to 5 have the same ratings (4, 1): each is drawn at its own place inside the frame,
+    a dot's width apart, and the caption says why; the titles keep the exact ratings."""
+    from deliberation.views.results import DILEMMA_LEFT, DILEMMA_SIZE, DILEMMA_TOP, DOT_GAP
+
+    people, shared, split = build_two_camp_workshop(workshop)
+    seat_client(client, people["one"][0])
+    section = dilemma_section(client.get(f"/w/{workshop.slug}/results/").content.decode())
+
+    centres = {
+        int(number): (float(x), float(y))
+        for number, x, y in re.findall(
+            r'href="#dilemma-key-(\d+)".*?<circle cx="([\d.]+)" cy="([\d.]+)"', section, flags=re.DOTALL
+        )
+    }
+    alike = [centres[n] for n in (2, 3, 4, 5)]
+    assert all(math.dist(p, q) >= DOT_GAP - 0.1 for i, p in enumerate(alike) for q in alike[i + 1 :])
+    for x, y in alike:
+        assert DILEMMA_LEFT <= x <= DILEMMA_LEFT + DILEMMA_SIZE and DILEMMA_TOP <= y <= DILEMMA_TOP + DILEMMA_SIZE
+    scale = DILEMMA_SIZE / 4
+    assert centres[1] == (DILEMMA_LEFT + 3 * scale, DILEMMA_TOP + DILEMMA_SIZE - 4 * scale)  # alone: exactly placed
+    assert "Statements rated alike are drawn side by side" in section
+    assert "(National interest 4.0 · Global public good 1.0)</title>" in section
+
+
+@pytest.mark.browser
+def test_every_dot_can_be_tapped_on_a_phone(workshop, live_server_url, open_page):
+    """No dot covers another: the element under each dot's centre is that dot."""
+    people, shared, split = build_two_camp_workshop(workshop)
+    page = open_page(390)
+    page.goto(f"{live_server_url}/resume/{people['one'][0].resume_token}")
+    page.goto(f"{live_server_url}/w/{workshop.slug}/results/")
+    page.locator("#results-dilemma figure").scroll_into_view_if_needed()
+    hit = """() => [...document.querySelectorAll('#results-dilemma .dilemma-dot')].map(dot => {
+        const box = dot.querySelector('circle').getBoundingClientRect();
+        const under = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        return under && under.closest('.dilemma-dot') === dot;
+    })"""
+    assert page.evaluate(hit) == [True] * 5

@@ -4,6 +4,7 @@ The figures come from `deliberation.analysis` (cached by the workshop's last eve
 only turns them into chart geometry for the SVG templates, which escape every user string.
 """
 
+import math
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -29,8 +30,11 @@ GROUP_CLASSES = 5
 
 # The opinion map's plot: coordinates −1…1 drawn into a 240-unit square with a margin.
 MAP_HALF = 110
-# The dilemma chart's plot area inside a 460 × 460 viewBox.
+# The dilemma chart's plot area inside a 460 × 510 viewBox.
 DILEMMA_LEFT, DILEMMA_TOP, DILEMMA_SIZE = 50, 34, 380
+# Dots closer than DOT_GAP units (a dot is at most 17 units in radius, on a phone) would cover one
+# another: such a cluster is drawn on a small ring around its centre, so every number shows.
+DOT_GAP = 36
 
 
 def _percent(share: float | None) -> int | None:
@@ -120,7 +124,9 @@ def dilemma_chart(results: dict, by_id: dict, shown) -> dict:
                 "cy": round(DILEMMA_TOP + DILEMMA_SIZE - point["b"] * scale, 2),
             }
         )
+    spread = spread_clusters(dots)
     return {
+        "spread": spread,
         "dots": dots,
         "left": DILEMMA_LEFT,
         "top": DILEMMA_TOP,
@@ -145,6 +151,33 @@ def dilemma_chart(results: dict, by_id: dict, shown) -> dict:
             if shown(pk)
         ],
     }
+
+
+def spread_clusters(dots: list[dict]) -> bool:
+    """Move dots that would sit on one another (same or nearly the same ratings) onto a ring around
+    their cluster's centre, one DOT_GAP apart, kept inside the frame. Their exact ratings stay in
+    their titles and in the numbered list; only the drawing moves. True when any dot moved."""
+    clusters: list[list[dict]] = []
+    for dot in dots:
+        home = next(
+            (c for c in clusters if math.dist((c[0]["cx"], c[0]["cy"]), (dot["cx"], dot["cy"])) < DOT_GAP), None
+        )
+        home.append(dot) if home else clusters.append([dot])
+    crowded = [cluster for cluster in clusters if len(cluster) > 1]
+    for cluster in crowded:
+        cx = sum(dot["cx"] for dot in cluster) / len(cluster)
+        cy = sum(dot["cy"] for dot in cluster) / len(cluster)
+        ring = DOT_GAP / (2 * math.sin(math.pi / len(cluster)))
+        # Keep the whole ring inside the frame by moving its centre in from the edges.
+        low, high = DILEMMA_LEFT + ring, DILEMMA_LEFT + DILEMMA_SIZE - ring
+        cx = min(max(cx, low), high) if low <= high else DILEMMA_LEFT + DILEMMA_SIZE / 2
+        low, high = DILEMMA_TOP + ring, DILEMMA_TOP + DILEMMA_SIZE - ring
+        cy = min(max(cy, low), high) if low <= high else DILEMMA_TOP + DILEMMA_SIZE / 2
+        for index, dot in enumerate(cluster):
+            angle = -math.pi / 2 + 2 * math.pi * index / len(cluster)
+            dot["cx"] = round(cx + ring * math.cos(angle), 2)
+            dot["cy"] = round(cy + ring * math.sin(angle), 2)
+    return bool(crowded)
 
 
 def group_cards(results: dict, by_id: dict, shown) -> list[dict]:
