@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 
 from deliberation.domain import add_statement, create_workshop, join_workshop
-from deliberation.models import Phase, Statement
+from deliberation.models import Phase, SourceDocument, Statement
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +54,20 @@ def alice(workshop):
 @pytest.fixture
 def bob(workshop):
     return join_workshop(workshop, "Bob")
+
+
+@pytest.fixture
+def as_bob(client, bob):
+    """The test client, seated as Bob."""
+    client.get(f"/resume/{bob.resume_token}")
+    return client
+
+
+@pytest.fixture
+def document(workshop):
+    """A short source document whose phrases repeat, for anchoring highlights and evidence."""
+    text = "Open science helps. Closed science protects. Open science helps again, later."
+    return SourceDocument.objects.create(workshop=workshop, title="Reading", citation="An essay", text=text)
 
 
 @pytest.fixture

@@ -9,21 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from deliberation.domain import add_statement, annotate
-from deliberation.models import SourceDocument, Statement
+from deliberation.models import Statement
 
 HX = {"HTTP_HX_REQUEST": "true"}
-TEXT = "Open science helps. Closed science protects. Open science helps again, later."
-
-
-@pytest.fixture
-def document(workshop):
-    return SourceDocument.objects.create(workshop=workshop, title="Reading", citation="An essay", text=TEXT)
-
-
-@pytest.fixture
-def as_bob(client, bob):
-    client.get(f"/resume/{bob.resume_token}")
-    return client
 
 
 def cite(author, parent, document, passage: str, text: str = "The essay says so.") -> Statement:
@@ -180,9 +168,8 @@ def open_document(page, live_server_url, workshop, document):
 @pytest.mark.browser
 @pytest.mark.parametrize("forced_colors", ["none", "active"])
 def test_the_marks_differ_in_line_style_not_only_in_colour(
-    workshop, bob, position, live_server_url, page, forced_colors
+    workshop, bob, position, document, live_server_url, page, forced_colors
 ):
-    document = SourceDocument.objects.create(workshop=workshop, title="Reading", text=TEXT)
     annotate(bob, "highlight", "Worth it", document=document, quote_exact="Closed science protects.")
     evidence = cite(bob, position, document, "Open science helps.")
     page.emulate_media(forced_colors=forced_colors)
@@ -206,8 +193,7 @@ def test_the_marks_differ_in_line_style_not_only_in_colour(
 
 
 @pytest.mark.browser
-def test_the_evidence_number_is_reached_with_the_keyboard(workshop, bob, position, live_server_url, page):
-    document = SourceDocument.objects.create(workshop=workshop, title="Reading", text=TEXT)
+def test_the_evidence_number_is_reached_with_the_keyboard(workshop, bob, position, document, live_server_url, page):
     evidence = cite(bob, position, document, "Closed science protects.")
     open_document(page, live_server_url, workshop, document)
 
@@ -224,8 +210,9 @@ def test_the_evidence_number_is_reached_with_the_keyboard(workshop, bob, positio
 
 
 @pytest.mark.browser
-def test_a_selection_across_an_evidence_number_quotes_only_the_document(workshop, bob, position, live_server_url, page):
-    document = SourceDocument.objects.create(workshop=workshop, title="Reading", text=TEXT)
+def test_a_selection_across_an_evidence_number_quotes_only_the_document(
+    workshop, bob, position, document, live_server_url, page
+):
     cite(bob, position, document, "Open science helps.")
     open_document(page, live_server_url, workshop, document)
     # From inside the cited passage to past its number, as a drag would select it.

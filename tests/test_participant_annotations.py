@@ -10,12 +10,6 @@ from deliberation.models import Annotation
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def as_bob(client, bob):
-    client.get(f"/resume/{bob.resume_token}")
-    return client
-
-
 def url(workshop, statement):
     return f"/w/{workshop.slug}/s/{statement.pk}/annotate/"
 

@@ -11,17 +11,6 @@ HX = {"HTTP_HX_REQUEST": "true"}
 TEXT = "Open science helps. Closed science protects. Open science helps again, later."
 
 
-@pytest.fixture
-def document(workshop):
-    return SourceDocument.objects.create(workshop=workshop, title="Reading", citation="An essay", text=TEXT)
-
-
-@pytest.fixture
-def as_bob(client, bob):
-    client.get(f"/resume/{bob.resume_token}")
-    return client
-
-
 def test_it_anchors_a_quote_by_its_surroundings():
     first = anchor(TEXT, "Open science helps")
     second = anchor(TEXT, "Open science helps", prefix="protects. ", suffix=" again")

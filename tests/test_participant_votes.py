@@ -9,12 +9,6 @@ from deliberation.models import Event, Relation, Vote
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def as_bob(client, bob):
-    client.get(f"/resume/{bob.resume_token}")
-    return client
-
-
 def vote_url(workshop, statement):
     return f"/w/{workshop.slug}/s/{statement.pk}/vote/"
 
