@@ -55,6 +55,16 @@ def open_page(chromium):
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
+def open_results(open_page, live_server_url, workshop, width: int):
+    """The results page of a two-camp workshop (build_two_camp_workshop), `width` pixels wide,
+    seen by someone of camp one; with the statements the camps split on."""
+    people, _shared, split = build_two_camp_workshop(workshop)
+    page = open_page(width)
+    page.goto(f"{live_server_url}/resume/{people['one'][0].resume_token}")
+    page.goto(f"{live_server_url}/w/{workshop.slug}/results/")
+    return page, split
+
+
 def dilemma_section(html: str) -> str:
     start = html.index('<section id="results-dilemma"')
     return html[start : html.index("</section>", start)]
@@ -85,10 +95,7 @@ def test_it_makes_each_dot_a_named_link_to_its_numbered_entry(client, workshop):
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [320, 390, 1280])
 def test_its_labels_stay_legible_and_the_page_does_not_widen(workshop, live_server_url, open_page, width):
-    people, shared, split = build_two_camp_workshop(workshop)
-    page = open_page(width)
-    page.goto(f"{live_server_url}/resume/{people['one'][0].resume_token}")
-    page.goto(f"{live_server_url}/w/{workshop.slug}/results/")
+    page, split = open_results(open_page, live_server_url, workshop, width)
 
     sizes = page.evaluate(LABEL_SIZES)
 
@@ -103,10 +110,7 @@ def test_its_labels_stay_legible_and_the_page_does_not_widen(workshop, live_serv
 
 @pytest.mark.browser
 def test_a_dot_can_be_tapped_or_reached_by_keyboard_on_a_phone(workshop, live_server_url, open_page):
-    people, shared, split = build_two_camp_workshop(workshop)
-    page = open_page(390)
-    page.goto(f"{live_server_url}/resume/{people['one'][0].resume_token}")
-    page.goto(f"{live_server_url}/w/{workshop.slug}/results/")
+    page, split = open_results(open_page, live_server_url, workshop, 390)
     chart = page.locator("#results-dilemma figure")
 
     chart.get_by_role("link", name="1. Shared ground (National interest 3.0 · Global public good 4.0)").tap()
@@ -152,10 +156,7 @@ def test_it_draws_statements_rated_alike_side_by_side(client, workshop):
 @pytest.mark.browser
 def test_every_dot_can_be_tapped_on_a_phone(workshop, live_server_url, open_page):
     """No dot covers another: the element under each dot's centre is that dot."""
-    people, shared, split = build_two_camp_workshop(workshop)
-    page = open_page(390)
-    page.goto(f"{live_server_url}/resume/{people['one'][0].resume_token}")
-    page.goto(f"{live_server_url}/w/{workshop.slug}/results/")
+    page, split = open_results(open_page, live_server_url, workshop, 390)
     page.locator("#results-dilemma figure").scroll_into_view_if_needed()
     hit = """() => [...document.querySelectorAll('#results-dilemma .dilemma-dot')].map(dot => {
         const box = dot.querySelector('circle').getBoundingClientRect();
