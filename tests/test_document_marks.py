@@ -232,3 +232,16 @@ def test_a_selection_across_an_evidence_number_quotes_only_the_document(
     assert page.input_value("#quote-exact") == "helps. Closed science"
     assert page.input_value("input[name=quote_prefix]") == "Open science "
     assert page.input_value("input[name=quote_suffix]").startswith(" protects. Open science")
+
+
+def test_each_highlight_is_listed_with_its_author_and_note_for_touch_screens(as_bob, workshop, bob, document, marked):
+    """A mark's title shows only on hover; the list under the text says the same to everyone."""
+    annotate(bob, "highlight", "<i>why</i>", document=document, quote_exact="helps again")
+    annotate(bob, "highlight", "<b>gone</b>", document=document, quote_exact="Closed science protects.")
+    document.text = document.text.replace("Closed science protects.", "Closed science shields.")
+    document.save(update_fields=["text"])  # the last highlight no longer matches: counted, not listed
+    body = as_bob.get(f"/w/{workshop.slug}/documents/{document.pk}/").content.decode()
+    listed = body.split('<ul class="highlight-list">', 1)[1].split("</ul>", 1)[0]
+    items = [" ".join(item.split()) for item in listed.split("<li>")[1:]]
+    assert items == ['<q>helps again</q> <span class="muted">— Bob</span>: &lt;i&gt;why&lt;/i&gt;</li>']
+    assert "gone" not in listed and "2 highlights no longer match the text." in body

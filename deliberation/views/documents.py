@@ -132,6 +132,8 @@ def document_context(workshop, participant, document: SourceDocument, **extra) -
         "segments": segments(document.text, marks),
         "marked": bool(marks),  # the legend explains the marks, when there are any
         "highlights": highlights,
+        # Listed under the text too: a mark's title (who, and their note) shows only on hover.
+        "placed_highlights": [h for h in highlights if h not in lost],
         "evidence": evidence,
         "lost": lost,
         "can": abilities(workshop, participant),
