@@ -164,3 +164,20 @@ def test_every_dot_can_be_tapped_on_a_phone(workshop, live_server_url, open_page
         return under && under.closest('.dilemma-dot') === dot;
     })"""
     assert page.evaluate(hit) == [True] * 5
+
+
+@pytest.mark.browser
+def test_long_pole_names_stay_inside_the_chart_on_a_desktop(make_workshop, live_server_url, open_page):
+    """Poles may be 80 characters long: the axis names are shortened inside the chart, which
+    the explanation above it names in full."""
+    workshop = make_workshop(pole_a="National interest " * 4 + "first", pole_b="Global public good " * 4 + "too")
+    page, _split = open_results(open_page, live_server_url, workshop, 1280)
+    inside = """() => {
+        const chart = document.querySelector('#results-dilemma svg').getBoundingClientRect();
+        return [...document.querySelectorAll('#results-dilemma .axis-label')].map(label => {
+            const box = label.getBoundingClientRect();
+            return box.left >= chart.left && box.right <= chart.right && box.top >= chart.top && box.bottom <= chart.bottom;
+        });
+    }"""
+    assert page.evaluate(inside) == [True, True]
+    assert workshop.pole_a in page.inner_text("#results-dilemma .explain")
