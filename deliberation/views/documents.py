@@ -146,7 +146,7 @@ def document_context(workshop, participant, document: SourceDocument, **extra) -
 def document_list(request: HttpRequest, slug: str) -> HttpResponse:
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     documents = SourceDocument.objects.filter(workshop=workshop).order_by("id")
     context = {"workshop": workshop, "participant": participant, "documents": documents}
     return hx_render(request, "deliberation/documents.html", "documents", context)
@@ -156,7 +156,7 @@ def document_list(request: HttpRequest, slug: str) -> HttpResponse:
 def document_page(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     document = get_object_or_404(SourceDocument, workshop=workshop, pk=document_id)
     return hx_render(request, TEMPLATE, "document_text", document_context(workshop, participant, document))
 

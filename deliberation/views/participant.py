@@ -107,7 +107,7 @@ def join_qr(request: HttpRequest, slug: str) -> HttpResponse:
     """An SVG QR code of the workshop's join link, for the room's screen or a neighbour's phone."""
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     url = request.build_absolute_uri(reverse("join_by_link", args=[workshop.join_code]))
     response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=300"
@@ -119,7 +119,7 @@ def my_activity(request: HttpRequest, slug: str) -> HttpResponse:
     """My statements with their status (and a moderator's reason), my votes, my annotations."""
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     statements = list(
         Statement.objects.in_workshop(workshop).filter(author=participant).exclude(kind=Statement.Kind.QUESTION)
     )

@@ -31,10 +31,16 @@ from .vote_widget import vote_widget
 TEMPLATE = "deliberation/workshop.html"
 
 
-def join_redirect(workshop: Workshop) -> HttpResponse:
-    if workshop.join_code_is_valid():
-        return redirect(reverse("join_by_link", args=[workshop.join_code]))
-    return redirect("home")
+def join_redirect(workshop: Workshop, request: HttpRequest | None = None) -> HttpResponse:
+    """To joining, for a browser without a seat here (never joined, or removed by a moderator).
+    An htmx request (a live refresh, a form) is told to move the whole page there: followed as
+    a plain redirect, the join page would land inside the region being refreshed."""
+    url = reverse("join_by_link", args=[workshop.join_code]) if workshop.join_code_is_valid() else reverse("home")
+    if request is not None and request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 def banner_context(workshop: Workshop, participant: Participant | None) -> dict:
@@ -138,7 +144,7 @@ def render_statement(
 def workshop_page(request: HttpRequest, slug: str) -> HttpResponse:
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     return hx_render(request, TEMPLATE, "outline", page_context(request, workshop, participant))
 
 
@@ -146,7 +152,7 @@ def workshop_page(request: HttpRequest, slug: str) -> HttpResponse:
 def statement_page(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     try:
         statement = statement_in(workshop, participant, statement_id)
     except Http404:
@@ -205,7 +211,7 @@ def votes_fragment(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
     """The viewer's own vote widget of a statement (`#statement-<id>-votes`), with its tally."""
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     statement = statement_in(workshop, participant, statement_id)
     detail = load_votes(workshop, participant, statement)
     return HttpResponse(vote_widget(request, detail, detail.can))
@@ -217,7 +223,7 @@ def annotations_fragment(request: HttpRequest, slug: str, statement_id: int) -> 
     panel re-fetches when someone comments on its statement."""
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     statement = statement_in(workshop, participant, statement_id)
     detail = load_annotations(workshop, participant, statement)
     return render(request, "deliberation/_detail.html#annotations", detail_context(workshop, participant, detail))
@@ -227,7 +233,7 @@ def annotations_fragment(request: HttpRequest, slug: str, statement_id: int) -> 
 def banners_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     context = {"workshop": workshop, "participant": participant, **banner_context(workshop, participant)}
     return render(request, f"{TEMPLATE}#banners", context)
 
@@ -236,7 +242,7 @@ def banners_fragment(request: HttpRequest, slug: str) -> HttpResponse:
 def outline_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     return render(request, f"{TEMPLATE}#outline", page_context(request, workshop, participant))
 
 
@@ -245,7 +251,7 @@ def add_position_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     """The "Add a position" region, as the phase allows it: a page asks for it when the phase changes."""
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     context = {"workshop": workshop, "participant": participant, "can": abilities(workshop, participant)}
     return render(request, f"{TEMPLATE}#add_position", context)
 
@@ -254,7 +260,7 @@ def add_position_fragment(request: HttpRequest, slug: str) -> HttpResponse:
 def count_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     context = {"workshop": workshop, "participant_count": participant_count(workshop)}
     return render(request, f"{TEMPLATE}#participant_count", context)
 
@@ -264,7 +270,7 @@ def tally_fragment(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
     """The outline's tally of one statement (`#statement-<id>-tally`), honouring hidden results."""
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     return render(request, f"{TEMPLATE}#tally", tally_context(workshop, participant, statement_id))
 
 
@@ -278,7 +284,7 @@ def tallies_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     per statement: in a busy room every statement changes every few hundred milliseconds."""
     workshop, participant = seat(request, slug)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     try:
         ids = {int(part) for part in request.GET.get("ids", "").split(",") if part.strip()}
     except ValueError:

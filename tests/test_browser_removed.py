@@ -1,0 +1,36 @@
+"""Someone a moderator removes while their page is open: the next live refresh takes the whole
+page to the join page, which says why, instead of dropping that page into a region of the map."""
+
+import pytest
+
+from deliberation.domain import ban_participant, moderator_seat
+from deliberation.models import Participant
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_without_a_seat_is_sent_to_joining_as_a_whole_page(client, workshop, alice, moderator_user):
+    client.get(f"/resume/{alice.resume_token}")
+    ban_participant(moderator_seat(workshop, moderator_user), alice)
+    join_url = f"/join/{workshop.join_code}"
+    for path in ("participants/count/", "banners/", "outline/"):
+        answer = client.get(f"/w/{workshop.slug}/{path}", HTTP_HX_REQUEST="true")
+        assert (answer.status_code, answer["HX-Redirect"], answer.content) == (204, join_url, b""), path
+    assert client.get(f"/w/{workshop.slug}/").url == join_url  # a plain visit is redirected as usual
+
+
+@pytest.mark.browser
+def test_a_removed_participant_is_taken_to_the_join_page_which_says_why(
+    workshop, moderator_user, live_server_url, page
+):
+    page.goto(live_server_url + "/")
+    page.fill("#join-code", workshop.display_join_code)
+    page.fill("#join-name", "Rowan")
+    page.click("#join-form button[type=submit]")
+    page.wait_for_url(f"**/w/{workshop.slug}/")
+
+    rowan = Participant.objects.get(workshop=workshop, display_name="Rowan")
+    ban_participant(moderator_seat(workshop, moderator_user), rowan, reason="spam")
+
+    page.wait_for_url(lambda url: f"/w/{workshop.slug}/" not in url, timeout=8000)
+    assert "A moderator has removed you from this workshop" in page.inner_text("main")
+    assert page.locator("#participant-count").count() == 0  # a page of its own, not inside the map's
