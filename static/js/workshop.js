@@ -113,6 +113,9 @@
       var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
       el.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
       el.classList.toggle("ending", left <= 30);
+      // At zero the banner says so in words, rather than showing "Time left: 0:00" until a reload.
+      var banner = left === 0 && el.closest("[data-time-up]");
+      if (banner) banner.textContent = banner.dataset.timeUp;
     });
   }
 
