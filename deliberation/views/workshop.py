@@ -157,12 +157,27 @@ def statement_page(request: HttpRequest, slug: str, statement_id: int) -> HttpRe
         statement = statement_in(workshop, participant, statement_id)
     except Http404:
         # A link to a statement merged into another keeps working: it leads to the one that stayed.
-        survivor = (
+        # One hidden or withdrawn says so, instead of "no such statement" to someone who had it open.
+        gone = (
             Statement.objects.in_workshop(workshop)
-            .filter(pk=statement_id, status=Statement.Status.MERGED, merged_into__isnull=False)
-            .values_list("merged_into_id", flat=True)
+            .filter(pk=statement_id)
+            .values("status", "merged_into_id", "author_id", "moderation_reason")
             .first()
         )
+        if gone is None or gone["status"] not in (
+            Statement.Status.MERGED,
+            Statement.Status.HIDDEN,
+            Statement.Status.WITHDRAWN,
+        ):
+            raise
+        if gone["status"] == Statement.Status.WITHDRAWN:
+            raise Http404(_("Its author has withdrawn this statement.")) from None
+        if gone["status"] == Statement.Status.HIDDEN:
+            hidden = _("A moderator has hidden this statement.")
+            if gone["author_id"] == participant.pk and gone["moderation_reason"]:
+                hidden = _("A moderator has hidden your statement: %(reason)s") % {"reason": gone["moderation_reason"]}
+            raise Http404(hidden) from None
+        survivor = gone["merged_into_id"]
         if survivor is None:
             raise
         messages.info(
