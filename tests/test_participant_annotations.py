@@ -47,6 +47,14 @@ def test_it_tags_a_statement(as_bob, workshop, position):
     assert Annotation.objects.get(kind="tag").text == "security"
 
 
+def test_it_refuses_a_tag_the_statement_already_has(as_bob, workshop, alice, position):
+    annotate(alice, "tag", "security", statement=position)
+    response = as_bob.post(url(workshop, position), {"kind": "tag", "text": "#SECURITY"}, **HX)
+    assert response.status_code == 400 and "This already has the tag #security." in response.content.decode()
+    assert Annotation.objects.filter(kind="tag").count() == 1
+    assert as_bob.post(url(workshop, position), {"kind": "tag", "text": "funding"}, **HX).status_code == 200
+
+
 def test_it_flags_for_a_moderator_and_shows_the_flag_only_to_its_author(as_bob, client, workshop, alice, position):
     as_bob.post(url(workshop, position), {"kind": "flag", "text": "Personal attack"})
     flag = Annotation.objects.get(kind="flag")

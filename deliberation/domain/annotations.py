@@ -58,6 +58,11 @@ def annotate(
             raise InvalidInput(_("A tag is one word, without spaces: “open-data”, for example."), field="text")
         if not text or len(text) > TAG_LENGTH or not text.isprintable():
             raise InvalidInput(_("A tag is one word of at most %(n)d characters.") % {"n": TAG_LENGTH}, field="text")
+        tagged = Annotation.objects.visible().filter(
+            kind=Kind.TAG, text=text, statement=statement, relation=relation, document=document
+        )
+        if tagged.exists():  # the same tag twice says nothing more
+            raise InvalidInput(_("This already has the tag #%(tag)s.") % {"tag": text}, field="text")
     else:
         what = _("The reason") if kind == Kind.FLAG else _("The comment")
         text = clean_text(text, workshop, what=what)
