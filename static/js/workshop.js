@@ -133,6 +133,23 @@
     if (detail) { shownStatement = detail.dataset.statementId; selectInOutline(shownStatement); }
   });
 
+  // An action (a vote, a comment, a form) that never reached the server says so, rather than
+  // failing silently; the next answer from the server clears the notice. Live refreshes (GET) are
+  // left out: the stream reconnects by itself and catches up.
+  function requestFailedNotice(show) {
+    var notice = document.getElementById("request-failed");
+    if (notice) notice.hidden = !show;
+  }
+  document.addEventListener("htmx:error", function (event) {
+    var ctx = event.detail && event.detail.ctx;
+    var method = ctx && ctx.request && ctx.request.method;
+    if (method && method.toUpperCase() !== "GET") requestFailedNotice(true);
+  });
+  document.addEventListener("htmx:after:request", function (event) {
+    var ctx = event.detail && event.detail.ctx;
+    if (ctx && ctx.response) requestFailedNotice(false);
+  });
+
   var shownStatement = null;
   document.addEventListener("htmx:after:swap", function () {
     init(document);

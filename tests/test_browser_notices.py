@@ -1,0 +1,42 @@
+"""What a participant's page tells them by itself: that time is up when the room's countdown reaches
+zero (not 0:00 until a reload), and that an action which never reached the server was not saved."""
+
+import pytest
+
+from deliberation.domain import moderator_seat, set_timer
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_banner_says_time_is_up_at_zero(workshop, moderator_user, live_server_url, page):
+    page.goto(live_server_url + "/")
+    page.fill("#join-code", workshop.display_join_code)
+    page.fill("#join-name", "Sam")
+    page.click("#join-form button[type=submit]")
+    page.wait_for_url(f"**/w/{workshop.slug}/")
+    set_timer(moderator_seat(workshop, moderator_user), workshop, 3)
+    page.wait_for_selector("#banners .banner-timer")  # the live update brings the countdown
+    page.wait_for_function("() => document.querySelector('#banners .banner-timer').textContent === 'Time is up.'")
+
+
+def test_an_action_that_cannot_reach_the_server_says_so(workshop, position, live_server_url, page):
+    """A vote sent while the network is down is not silently lost: the page says it was not saved,
+    and the next vote that gets through clears the notice."""
+    page.goto(live_server_url + "/")
+    page.fill("#join-code", workshop.display_join_code)
+    page.fill("#join-name", "Sam")
+    page.click("#join-form button[type=submit]")
+    page.wait_for_url(f"**/w/{workshop.slug}/")
+    page.goto(f"{live_server_url}/w/{workshop.slug}/s/{position.pk}/")
+    widget = f"#statement-{position.pk}-votes"
+    assert page.locator("#request-failed").is_hidden()
+
+    page.route("**/vote/**", lambda route: route.abort("internetdisconnected"))
+    page.click(f"{widget} button.agree-2")
+    page.wait_for_selector("#request-failed", state="visible")
+    assert "your last action was not saved" in page.inner_text("#request-failed")
+
+    page.unroute("**/vote/**")
+    page.click(f"{widget} button.agree-2")
+    page.wait_for_selector(f"{widget} >> text=Your vote is counted.")
+    page.wait_for_selector("#request-failed", state="hidden")
