@@ -171,6 +171,41 @@
     if (window.matchMedia("(max-width: 900px)").matches) panel.scrollIntoView({ block: "start" });
   });
 
+  // Keyboard focus survives a swap that replaces the focused control (a vote button, a form, the
+  // outline refreshed by a live update): the same control in the new content takes it back, at
+  // the same place on screen, instead of focus falling to <body> and the page jumping.
+  var refocus = null;
+  document.addEventListener("htmx:before:swap", function () {
+    var active = document.activeElement;
+    if (!active || active === document.body || refocus) return;
+    var anchor = active.id ? null : active.closest("[id]");
+    refocus = {
+      element: active, id: active.id, anchor: anchor && anchor.id, tag: active.tagName.toLowerCase(),
+      name: active.getAttribute("name"), value: active.getAttribute("value"), top: active.getBoundingClientRect().top,
+    };
+  });
+  document.addEventListener("htmx:after:swap", function () {
+    var was = refocus;
+    refocus = null;
+    if (!was || was.element.isConnected) return;
+    var active = document.activeElement;
+    // htmx itself focuses an element with the same id, scrolling it into view: keep it in place.
+    if (active && active !== document.body && !(was.id && active.id === was.id)) return;
+    var again = was.id ? document.getElementById(was.id) : null;
+    var anchor = !again && was.anchor ? document.getElementById(was.anchor) : null;
+    if (anchor) {
+      var selector = was.tag + (was.name ? '[name="' + CSS.escape(was.name) + '"]' : "") +
+        (was.value !== null ? '[value="' + CSS.escape(was.value) + '"]' : "");
+      again = anchor.querySelector(selector);
+    }
+    if (!again) return;
+    var tree = again.getAttribute("role") === "treeitem" && again.closest('[role="tree"]');
+    if (tree) tree.querySelectorAll('[role="treeitem"][tabindex="0"]').forEach(function (other) { other.tabIndex = -1; });
+    if (tree) again.tabIndex = 0;
+    again.focus({ preventScroll: true });
+    window.scrollBy(0, again.getBoundingClientRect().top - was.top);
+  });
+
   // Statement links in the outline are plain links (so a 2,000-node outline stays light); with
   // htmx they open the detail panel in place.
   document.addEventListener("click", function (event) {
