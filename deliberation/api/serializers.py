@@ -208,6 +208,13 @@ class StatementCreateSerializer(serializers.Serializer):
 
 class StatementEditSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=MAX_TEXT_LENGTH)
+    title = serializers.CharField(
+        required=False,
+        allow_blank=True,  # the domain refuses an empty title with the same message as the pages
+        max_length=Statement._meta.get_field("title").max_length,
+        help_text="A new title, unique in the workshop. Left out (or unchanged), a title made from the "
+        "text's opening words follows the new text and a chosen one stays.",
+    )
     expected_version = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="The `version` you read; a newer one answers 409."
     )

@@ -1,6 +1,8 @@
 """Adding, linking and editing the statements of a map."""
 
-from django.db import transaction
+import re
+
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,7 @@ Kind = Statement.Kind
 Status = Statement.Status
 
 SOURCE_FIELDS = ("source_citation", "source_url", "source_quote", "source_kind", "source_document")
+_NUMBERED = re.compile(r" \(\d+\)$")  # what `unique_title` appends to a title already taken
 
 
 @transaction.atomic
@@ -100,9 +103,15 @@ def link_statements(actor: Participant, child: Statement, parent: Statement, rel
 
 
 @transaction.atomic
-def edit_statement(actor: Participant, statement: Statement, text: str, expected_version: int) -> Statement:
+def edit_statement(
+    actor: Participant, statement: Statement, text: str, expected_version: int, title: str | None = None
+) -> Statement:
     """Authors edit their own statements while contributing; moderators edit any. A stale
-    version (someone saved in between) is refused, never silently overwritten."""
+    version (someone saved in between) is refused, never silently overwritten.
+
+    A title made from the text's opening words follows the text; a title someone chose is kept
+    unless `title` gives another. A `title` equal to the current one changes nothing, so a form
+    may show the title prefilled without pinning it."""
     workshop = statement.workshop
     require_contributor(actor, workshop, _("edit statements"))
     if statement.author_id != actor.pk and not actor.is_moderator:
@@ -113,18 +122,78 @@ def edit_statement(actor: Participant, statement: Statement, text: str, expected
     if statement.kind == Kind.QUESTION and not actor.is_moderator:
         raise NotAllowed(_("Only a moderator can change the question."))
     text = clean_text(text, workshop)
-    before = Statement.objects.filter(pk=statement.pk).values_list("text", flat=True).first()
-    updated = Statement.objects.filter(pk=statement.pk, version=expected_version).update(
-        text=text, version=F("version") + 1
-    )
-    if not updated:
+    if title is not None:
+        title = _clean_title(title)
+    # The row stays locked until commit: the title is decided from the text it replaces.
+    current = Statement.objects.select_for_update().filter(pk=statement.pk).values("text", "title", "version").first()
+    if current is None or current["version"] != expected_version:
         raise Conflict(
             _("Someone changed this statement while you were editing. Reload it, then apply your change again."),
             field="text",
         )
+    new_title = _edited_title(statement, current["text"], current["title"], text, title)
+    try:
+        with transaction.atomic():
+            Statement.objects.filter(pk=statement.pk).update(text=text, title=new_title, version=F("version") + 1)
+    except IntegrityError:  # another statement took the same title in between
+        raise Conflict(
+            _("Another statement took this title a moment ago. Save again, or choose another title."), field="title"
+        ) from None
     statement.refresh_from_db()
-    record(workshop, "statement.edited", actor, statement, before=before, after=text, version=statement.version)
+    title_change = {"title_before": current["title"], "title_after": new_title} if new_title != current["title"] else {}
+    record(
+        workshop,
+        "statement.edited",
+        actor,
+        statement,
+        before=current["text"],
+        after=text,
+        version=statement.version,
+        **title_change,
+    )
     return statement
+
+
+def title_follows_text(title: str, text: str) -> bool:
+    """Whether `title` was made from `text` rather than chosen: the whole text, or its opening
+    words clipped with "…" (as `unique_title` and the importers make them), maybe with " (2)"."""
+    text = " ".join(text.split())
+    for stem in (title, _NUMBERED.sub("", title)):
+        if stem == text or (len(stem) > 1 and stem.endswith("…") and text.startswith(stem[:-1])):
+            return True
+    return False
+
+
+def _edited_title(statement: Statement, old_text: str, old_title: str, text: str, title: str | None) -> str:
+    if title is not None and title != old_title:
+        if statement.kind == Kind.QUESTION:
+            raise InvalidInput(_("The question keeps its title; pages show its text."), field="title")
+        taken = Statement.objects.filter(workshop_id=statement.workshop_id, title=title).exclude(pk=statement.pk)
+        if taken.exists():
+            raise InvalidInput(
+                _("Another statement in this workshop already has this title. Choose another one."), field="title"
+            )
+        return title
+    if statement.kind == Kind.QUESTION or not title_follows_text(old_title, old_text):
+        return old_title
+    if _NUMBERED.sub("", old_title) == _title_base(text):  # the same opening words: keep " (2)" too
+        return old_title
+    return unique_title(statement.workshop, text, exclude=statement.pk)
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput(_("The title cannot be empty."), field="title")
+    if len(title) > TITLE_LENGTH:
+        raise InvalidInput(
+            _("The title is %(length)d characters long; at most %(limit)d are allowed.")
+            % {"length": len(title), "limit": TITLE_LENGTH},
+            field="title",
+        )
+    if any(ord(ch) < 32 for ch in title):
+        raise InvalidInput(_("The title contains control characters."), field="title")
+    return title
 
 
 @transaction.atomic
@@ -144,18 +213,26 @@ def withdraw_statement(actor: Participant, statement: Statement) -> Statement:
     return statement
 
 
-def unique_title(workshop, wanted: str) -> str:
-    """A short stable title, unique in the workshop: exports use it as the node's name."""
-    base = " ".join(wanted.split())
-    if len(base) > 60:
-        base = base[:60].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
-    base = base[: TITLE_LENGTH - 6]
-    taken = set(Statement.objects.filter(workshop=workshop, title__startswith=base).values_list("title", flat=True))
+def unique_title(workshop, wanted: str, exclude: int | None = None) -> str:
+    """A short stable title, unique in the workshop (apart from statement `exclude`): exports use
+    it as the node's name."""
+    base = _title_base(wanted)
+    taken = Statement.objects.filter(workshop=workshop, title__startswith=base)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    taken = set(taken.values_list("title", flat=True))
     title, n = base, 1
     while title in taken:
         n += 1
         title = f"{base} ({n})"
     return title
+
+
+def _title_base(text: str) -> str:
+    base = " ".join(text.split())
+    if len(base) > 60:
+        base = base[:60].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    return base[: TITLE_LENGTH - 6]
 
 
 def _check_shape(kind: str, parent: Statement, relation: str) -> None:

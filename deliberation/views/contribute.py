@@ -133,7 +133,9 @@ def link(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def edit(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
-    """Edit my statement. The form carries the version it was loaded at; a stale one is refused."""
+    """Edit my statement. The form carries the version it was loaded at; a stale one is refused.
+    It shows a title field only for a title of one's own (not made from the text), so `title` is
+    None when the form had none."""
     if request.method == "GET":
         workshop, participant = seat(request, slug)
         if participant is None:
@@ -142,15 +144,16 @@ def edit(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
         return render_statement(request, workshop, participant, statement, fragment="edit_form", editing=True)
     workshop, participant = require_seat(request, slug)
     statement = statement_in(workshop, participant, statement_id)
-    text = request.POST.get("text", "")
+    text, title = request.POST.get("text", ""), request.POST.get("title")
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = 0
     try:
-        statement = edit_statement(participant, statement, text, version)
+        statement = edit_statement(participant, statement, text, version, title=title)
     except DomainError as error:
-        return _form_error(request, workshop, participant, statement, "edit_form", error, editing=True, edit_text=text)
+        values = {"edit_text": text, "edit_title": title}
+        return _form_error(request, workshop, participant, statement, "edit_form", error, editing=True, **values)
     note = _("Your change is saved.")
     if request.htmx:
         return _changed(request, workshop, participant, statement, note)

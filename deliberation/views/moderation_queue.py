@@ -341,16 +341,19 @@ def statement_page(request: HttpRequest, workshop: Workshop, actor: Participant,
 @require_POST
 @moderator_view
 def edit(request: HttpRequest, workshop: Workshop, actor: Participant, statement_id: int) -> HttpResponse:
-    """A moderator's edit goes through the same function as an author's, so it is logged the same way."""
+    """A moderator's edit goes through the same function as an author's, so it is logged the same way.
+    The form shows the title prefilled (not the question's): left as it is, a title made from the
+    text follows the new text, and a chosen one stays."""
     statement = _statement(workshop, statement_id)
+    text, title = request.POST.get("text", ""), request.POST.get("title")
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = 0
     try:
-        domain.edit_statement(actor, statement, request.POST.get("text", ""), version)
+        domain.edit_statement(actor, statement, text, version, title=title)
     except DomainError as error:
         return render_statement_page(
-            request, workshop, actor, statement, status=error.status, error=error, text=request.POST.get("text", "")
+            request, workshop, actor, statement, status=error.status, error=error, text=text, edit_title=title
         )
     return _back_to_statement(request, workshop, actor, statement, _("Saved."))

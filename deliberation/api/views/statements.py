@@ -85,9 +85,10 @@ class StatementDetail(GenericAPIView):
 
     @extend_schema(
         tags=TAG,
-        summary="Edit a statement's text",
+        summary="Edit a statement's text and title",
         description="Send the `version` you read as `expected_version`: if someone saved in between, "
-        "the answer is 409 and nothing changes.",
+        "the answer is 409 and nothing changes. A title made from the text follows it; send `title` "
+        "to choose another.",
         request=s.StatementEditSerializer,
         responses={200: s.StatementSerializer},
     )
