@@ -117,6 +117,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The reverse proxies whose X-Forwarded-For names the client, for the rate limits' addresses
+# (`ratelimit.client_ip`). uvicorn reads the same variable, with the same default: the loopback
+# proxy of docs/deploy.md. Addresses or networks (10.0.0.0/8), comma-separated.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

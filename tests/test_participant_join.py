@@ -195,8 +195,9 @@ def test_it_draws_a_qr_code_of_the_join_link(client, workshop, alice):
     assert response.content == qr_svg(join_link)  # it encodes this workshop's join link
 
 
-def test_it_limits_join_code_guesses_per_address(client, workshop, settings):
+def test_it_limits_join_code_guesses_per_browser(client, workshop, settings):
     settings.RATE_LIMITS = {"join_code_guess": (3, 600)}
+    client.get("/")  # the join form: its CSRF cookie is what names this browser
     for attempt in range(3):
         assert client.post("/join/", {"code": f"WRONG{attempt}", "display_name": "Nia"}).status_code == 404
     response = client.post("/join/", {"code": workshop.join_code, "display_name": "Nia"})

@@ -1,5 +1,6 @@
-"""Rate limits seen from outside: joins per address, join-code guesses, votes and statements per
-participant, and moderator sign-ins all end in a 429 with a message a person understands."""
+"""Rate limits seen from outside: joins and join-code guesses per browser (per address for a
+client without cookies), votes and statements per participant, and moderator sign-ins all end in
+a 429 with a message a person understands."""
 
 from datetime import timedelta
 
@@ -39,6 +40,7 @@ def test_it_limits_joins_per_address(client, workshop, tight):
 
 
 def test_it_limits_join_code_guesses_even_for_a_right_code_afterwards(client, workshop, tight):
+    client.get("/")  # the join form: its CSRF cookie is what names this browser
     for _ in range(3):
         assert client.post("/join/", {"code": "WRONG-GUESS", "display_name": "Mallory"}).status_code == 404
     refused = client.post("/join/", {"code": workshop.join_code, "display_name": "Mallory"})

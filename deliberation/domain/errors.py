@@ -44,9 +44,16 @@ class RateLimited(DomainError):
 
     @classmethod
     def wait(cls, seconds: float) -> "RateLimited":
-        """The error for a limit whose window closes in `seconds`."""
+        """The error for a limit whose window closes in `seconds`, said as a person would say it:
+        "45 seconds", "about 10 minutes", "about 2 hours". Rounded up, so that trying again when
+        told does not meet the same refusal."""
         wait = max(1, math.ceil(seconds))
-        return cls(
-            _("Too many attempts in a short time. Please wait %(wait)s and try again.")
-            % {"wait": ngettext("%(n)d second", "%(n)d seconds", wait) % {"n": wait}}
-        )
+        if wait <= 90:
+            amount = ngettext("%(n)d second", "%(n)d seconds", wait) % {"n": wait}
+        elif wait <= 90 * 60:
+            minutes = math.ceil(wait / 60)
+            amount = ngettext("about %(n)d minute", "about %(n)d minutes", minutes) % {"n": minutes}
+        else:
+            hours = math.ceil(wait / 3600)
+            amount = ngettext("about %(n)d hour", "about %(n)d hours", hours) % {"n": hours}
+        return cls(_("Too many attempts in a short time. Please wait %(wait)s and try again.") % {"wait": amount})

@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from deliberation.domain import DomainError, NotFound, find_workshop_by_code, join_workshop, require_not_removed
 from deliberation.models import Annotation, Participant, Statement, Vote
 from deliberation.qr import qr_svg
-from deliberation.ratelimit import check_named, client_ip
+from deliberation.ratelimit import check_join, check_join_code_guesses
 
 from .detail import AGREEMENT_CHOICES
 from .helpers import hx_render, seat
@@ -43,17 +43,16 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
             except DomainError as error:
                 context["error"] = error
         return render(request, HOME, context)
-    ip = client_ip(request)
     try:
-        check_named("join_code_guess", f"ip:{ip}", cost=0)
+        check_join_code_guesses(request)
         try:
             workshop = find_workshop_by_code(code)
         except NotFound:
-            check_named("join_code_guess", f"ip:{ip}")
+            check_join_code_guesses(request, cost=1)
             raise
         if current_participant(request, workshop) is not None:
             return _to_workshop(request, workshop)
-        check_named("join", f"ip:{ip}")
+        check_join(request, workshop.pk)
         participant = join_workshop(
             workshop,
             request.POST.get("display_name", ""),

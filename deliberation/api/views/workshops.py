@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from deliberation import domain
 from deliberation.models import Participant, Workshop
-from deliberation.ratelimit import check_named, client_ip
+from deliberation.ratelimit import check_join, check_join_code_guesses
 
 from .. import serializers as s
 from ..authentication import ParticipantTokenAuthentication
@@ -101,14 +101,13 @@ class Join(GenericAPIView):
         data = s.JoinSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        ip = client_ip(request)
-        check_named("join_code_guess", f"ip:{ip}", cost=0)
+        check_join_code_guesses(request)
         try:
             workshop = domain.find_workshop_by_code(values["code"])
         except domain.NotFound:
-            check_named("join_code_guess", f"ip:{ip}")
+            check_join_code_guesses(request, cost=1)
             raise
-        check_named("join", f"ip:{ip}")
+        check_join(request, workshop.pk)
         participant = domain.join_workshop(workshop, values["display_name"], anonymous=values["anonymous"])
         return Response(s.SeatSerializer(participant).data, status=status.HTTP_201_CREATED)
 
