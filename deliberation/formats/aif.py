@@ -39,7 +39,7 @@ def export(data: MapData) -> bytes:
                 "url": statement.source_url,
                 "kind": statement.source_kind,
             }
-        if data.options.include_votes:
+        if data.shows_tally(statement.pk):
             info["tally"] = {
                 "agree": statement.agree_count,
                 "disagree": statement.disagree_count,

@@ -70,7 +70,7 @@ def export(data: MapData) -> bytes:
             fields["sources"] = [
                 {"citation": statement.source_citation, "url": statement.source_url, "kind": statement.source_kind}
             ]
-        if data.options.include_votes and statement.kind != "question":
+        if data.shows_tally(statement.pk) and statement.kind != "question":
             fields["votes"] = {
                 "agree": statement.agree_count,
                 "disagree": statement.disagree_count,

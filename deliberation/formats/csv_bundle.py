@@ -38,6 +38,7 @@ def _table(rows: list[list]) -> str:
 
 def export(data: MapData) -> bytes:
     refs = data.refs
+    votes_on = data.options.include_votes
     relation_refs = {r.pk: f"R{i}" for i, r in enumerate(data.relations, start=1)}
     people = {p.pk: data.names[p.pk] for p in data.participants}
     person_ids = {p.pk: i for i, p in enumerate(data.participants)}
@@ -70,10 +71,7 @@ def export(data: MapData) -> bytes:
                 data.author(s.author_id),
                 s.source_citation,
                 s.source_url,
-                s.agree_count,
-                s.disagree_count,
-                s.unsure_count,
-                "" if s.agreement_mean is None else round(s.agreement_mean, 3),
+                *_tally(data, s),
             ]
             for s in data.statements
         ],
@@ -84,8 +82,8 @@ def export(data: MapData) -> bytes:
                 refs[r.source_id],
                 refs[r.target_id],
                 r.kind,
-                r.strength_count,
-                "" if r.strength_mean is None else round(r.strength_mean, 3),
+                r.strength_count if votes_on else "",
+                "" if r.strength_mean is None or not votes_on else round(r.strength_mean, 3),
             ]
             for r in data.relations
         ],
@@ -118,9 +116,8 @@ def export(data: MapData) -> bytes:
             int(s.created_at.timestamp()),
             s.created_at.isoformat(),
             comment_ids[s.pk],
-            person_ids.get(s.author_id, ""),
-            s.agree_count,
-            s.disagree_count,
+            person_ids.get(s.author_id, "") if data.options.include_authors else "",
+            *_tally(data, s)[:2],
             1 if s.status == "visible" else -1,
             s.text,
         ]
@@ -149,7 +146,7 @@ def export(data: MapData) -> bytes:
         [
             person_ids[p.pk],
             "",
-            authored.get(p.pk, 0),
+            authored.get(p.pk, 0) if data.options.include_authors else "",
             len(matrix.get(p.pk, {})),
             sum(1 for x in matrix.get(p.pk, {}).values() if x > 0),
             sum(1 for x in matrix.get(p.pk, {}).values() if x < 0),
@@ -157,7 +154,7 @@ def export(data: MapData) -> bytes:
         + [matrix.get(p.pk, {}).get(i, "") for i in range(len(statements))]
         for p in data.participants
     ]
-    results = _results(data)
+    results = _results(data) if data.shows_results else None
     if results:
         files["results.csv"] = results
     buffer = io.BytesIO()
@@ -166,6 +163,19 @@ def export(data: MapData) -> bytes:
         for name, rows in files.items():
             archive.writestr(name, _table(rows))
     return buffer.getvalue()
+
+
+def _tally(data: MapData, statement) -> list:
+    """Agree, disagree, unsure and mean agreement, or blanks where the reader may not see them."""
+    if not data.shows_tally(statement.pk):
+        return ["", "", "", ""]
+    mean = statement.agreement_mean
+    return [
+        statement.agree_count,
+        statement.disagree_count,
+        statement.unsure_count,
+        "" if mean is None else round(mean, 3),
+    ]
 
 
 def _results(data: MapData) -> list[list] | None:

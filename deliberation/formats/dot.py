@@ -87,7 +87,7 @@ def build(data: MapData, positions: dict[int, tuple[int, int]] | None = None) ->
     )
     for statement in data.statements:
         text = statement.text
-        if data.options.include_votes and statement.kind != "question":
+        if data.shows_tally(statement.pk) and statement.kind != "question":
             text += f"  [+{statement.agree_count} / -{statement.disagree_count}]"
         if positions is None:
             graph.node(data.refs[statement.pk], label(text), **STYLE[statement.kind])

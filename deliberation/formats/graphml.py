@@ -25,7 +25,7 @@ def export(data: MapData) -> bytes:
         }
         if statement.kind == "evidence":
             attributes.update(source_citation=statement.source_citation, source_url=statement.source_url)
-        if data.options.include_votes:
+        if data.shows_tally(statement.pk):
             attributes.update(
                 agree=int(statement.agree_count),
                 disagree=int(statement.disagree_count),

@@ -38,6 +38,7 @@ def export(data: MapData) -> bytes:
     if root is not None:
         refs[root.pk] = QUESTION
     people = {p.pk: f"P{i}" for i, p in enumerate(data.participants, start=1)}
+    authors = people if data.options.include_authors else {}
     relation_refs = {r.pk: f"R{i}" for i, r in enumerate(data.relations, start=1)}
     document_refs = {d.pk: f"D{i}" for i, d in enumerate(data.documents, start=1)}
     annotation_index = {a.pk: i for i, a in enumerate(data.annotations)}
@@ -57,7 +58,7 @@ def export(data: MapData) -> bytes:
                 "title": s.title,
                 "text": s.text,
                 "status": s.status,
-                "author": people.get(s.author_id, ""),
+                "author": authors.get(s.author_id, ""),
                 "created_at": s.created_at.isoformat(),
                 **(
                     {
@@ -95,7 +96,7 @@ def export(data: MapData) -> bytes:
             {
                 "kind": a.kind,
                 "text": a.text,
-                "author": people.get(a.author_id, ""),
+                "author": authors.get(a.author_id, ""),
                 **({"statement": refs[a.statement_id]} if a.statement_id in refs else {}),
                 **({"document": document_refs[a.document_id]} if a.document_id else {}),
                 **({"parent": annotation_index[a.parent_id]} if a.parent_id in annotation_index else {}),
@@ -113,7 +114,7 @@ def export(data: MapData) -> bytes:
             for d in data.documents
         ],
     }
-    results = _results(workshop)
+    results = _results(workshop) if data.shows_results else None
     if results is not None:
         document["results"] = results
     return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n").encode()

@@ -22,13 +22,14 @@ def export(data: MapData) -> bytes:
         row.author_name = data.author(row.statement.author_id)
         row.kind_label = kinds[row.statement.kind]
         row.indent = min(row.depth, 6)
+        row.tally_shown = data.shows_tally(row.statement.pk)
     context = {
         "workshop": data.workshop,
         "rows": rows,
         "options": data.options,
         "evidence": [s for s in data.statements if s.kind == "evidence"],
         "documents": data.documents,
-        "results": _results(data),
+        "results": _results(data) if data.shows_results else None,
         # The file is read away from the server, so its stylesheet travels inside it.
         "css": Path(finders.find("css/report.css")).read_text(encoding="utf-8"),
     }

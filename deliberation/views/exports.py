@@ -1,9 +1,10 @@
 """Exporting a workshop's map in every registered format, and importing a file into a new workshop.
 
 Both go through the format registry (`deliberation.formats`), like the API and the `export_map` /
-`import_map` commands. Who may export: the workshop's moderators and its participants; hidden
-items only for moderators (a participant asking for them gets 403, so a link never silently means
-less than it says).
+`import_map` commands. Who may export: the workshop's moderators and its participants. What a
+participant gets is decided by `reader_options` (the API uses it too): participants anonymised,
+no hidden items (asking for them gets 403, so a link never silently means less than it says), and
+no results the map would not show them yet.
 """
 
 from django import forms
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from deliberation.domain import DomainError, NotAllowed, NotFound
 from deliberation.formats import FORMATS, ExportOptions, FormatError, export_workshop, import_file
-from deliberation.formats.base import MAX_IMPORT_BYTES
+from deliberation.formats.base import MAX_IMPORT_BYTES, reader_options
 from deliberation.models import Event, Workshop
 
 from .helpers import hx_render
@@ -43,11 +44,12 @@ def _flag(value: str | None, default: bool) -> bool:
 
 
 def options_from_query(query) -> ExportOptions:
-    """`?hidden=1&votes=0&anonymise=1`; a repeated key counts by its last value (checkbox after hidden 0)."""
+    """`?hidden=1&votes=0&anonymise=0`; a repeated key counts by its last value (checkbox after hidden 0).
+    Anonymised unless asked otherwise: naming people next to their votes should be a deliberate choice."""
     return ExportOptions(
         include_hidden=_flag(query.get("hidden"), False),
         include_votes=_flag(query.get("votes"), True),
-        anonymise=_flag(query.get("anonymise"), False),
+        anonymise=_flag(query.get("anonymise"), True),
     )
 
 
@@ -56,12 +58,13 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
     workshop = get_object_or_404(Workshop, slug=slug)
     participant = current_participant(request, workshop)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     context = {
         "workshop": workshop,
         "participant": participant,
         "formats": FORMATS.values(),
         "is_moderator": participant.is_moderator,
+        "results_for": reader_options(workshop, participant, ExportOptions()).results_for,
         "max_import_kb": MAX_IMPORT_BYTES // 1024,
     }
     return hx_render(request, EXPORT, "export_form", context)
@@ -72,7 +75,7 @@ def download(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     workshop = get_object_or_404(Workshop, slug=slug)
     participant = current_participant(request, workshop)
     if participant is None:
-        return join_redirect(workshop)
+        return join_redirect(workshop, request)
     chosen = FORMATS.get(key)
     if chosen is None:
         known = ", ".join(FORMATS)
@@ -82,9 +85,10 @@ def download(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 _("There is no export format “%(key)s”. Known formats: %(known)s.") % {"key": key, "known": known}
             ),
         )
-    options = options_from_query(request.GET)
-    if options.include_hidden and not participant.is_moderator:
-        return refuse(request, NotAllowed(_("Only the moderators can export hidden and pending items.")))
+    try:
+        options = reader_options(workshop, participant, options_from_query(request.GET))
+    except NotAllowed as error:
+        return refuse(request, error)
     content = export_workshop(workshop, chosen.key, options)
     response = HttpResponse(content, content_type=chosen.media_type)
     response["Content-Disposition"] = f'attachment; filename="{workshop.slug}.{chosen.extension}"'

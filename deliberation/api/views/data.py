@@ -13,9 +13,9 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from deliberation.analysis import workshop_results
-from deliberation.domain import InvalidInput, NotAllowed, NotFound, PhaseError
+from deliberation.domain import InvalidInput, NotFound, PhaseError
 from deliberation.formats import FORMATS, ExportOptions, FormatError, export_workshop, import_file
-from deliberation.formats.base import MAX_IMPORT_BYTES
+from deliberation.formats.base import MAX_IMPORT_BYTES, reader_options
 from deliberation.models import Participant, Phase
 
 from ..common import require_user, seated
@@ -38,7 +38,9 @@ class FormatSerializer(serializers.Serializer):
 class ExportQuerySerializer(serializers.Serializer):
     hidden = serializers.BooleanField(required=False, default=False, help_text="Moderators only.")
     votes = serializers.BooleanField(required=False, default=True)
-    anonymise = serializers.BooleanField(required=False, default=False)
+    anonymise = serializers.BooleanField(
+        required=False, default=True, help_text="Moderators only; participants always get P1, P2, …"
+    )
 
 
 class ImportResultSerializer(serializers.Serializer):
@@ -86,8 +88,11 @@ class Export(GenericAPIView):
     @extend_schema(
         tags=TAG,
         summary="Download the map in one of the formats",
-        description="Participants export what they can see; `hidden=true` (hidden and pending items) is "
-        "for moderators. `anonymise=true` replaces names with P1, P2, …",
+        description="Participants export what they can see: `hidden=true` (hidden and pending items) is "
+        "for moderators, participants are always named P1, P2, … with authors left out, and while a "
+        "workshop hides results until people have voted, a participant gets the tallies and votes only "
+        "of the statements they voted on, and the room's results once it closes. Moderators get names "
+        "with `anonymise=false`.",
         parameters=[
             ExportQuerySerializer,
             OpenApiParameter("format_key", str, OpenApiParameter.PATH, enum=list(FORMATS)),
@@ -105,13 +110,12 @@ class Export(GenericAPIView):
             )
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        options = ExportOptions(
+        requested = ExportOptions(
             include_hidden=query.validated_data["hidden"],
             include_votes=query.validated_data["votes"],
             anonymise=query.validated_data["anonymise"],
         )
-        if options.include_hidden and not seat.is_moderator:
-            raise NotAllowed(_("Only the moderators can export hidden and pending items."))
+        options = reader_options(workshop, seat, requested)
         response = HttpResponse(export_workshop(workshop, chosen.key, options), content_type=chosen.media_type)
         response["Content-Disposition"] = f'attachment; filename="{workshop.slug}.{chosen.extension}"'
         response["X-Content-Type-Options"] = "nosniff"
