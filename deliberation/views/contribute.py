@@ -139,7 +139,7 @@ def edit(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse:
     if request.method == "GET":
         workshop, participant = seat(request, slug)
         if participant is None:
-            return join_redirect(workshop)
+            return join_redirect(workshop, request)
         statement = statement_in(workshop, participant, statement_id)
         return render_statement(request, workshop, participant, statement, fragment="edit_form", editing=True)
     workshop, participant = require_seat(request, slug)
@@ -168,7 +168,7 @@ def withdraw(request: HttpRequest, slug: str, statement_id: int) -> HttpResponse
     if request.method == "GET":
         workshop, participant = seat(request, slug)
         if participant is None:
-            return join_redirect(workshop)
+            return join_redirect(workshop, request)
         statement = statement_in(workshop, participant, statement_id)
         return render_statement(request, workshop, participant, statement, fragment="withdraw_form", withdrawing=True)
     workshop, participant = require_seat(request, slug)
