@@ -195,6 +195,31 @@ def test_it_draws_a_qr_code_of_the_join_link(client, workshop, alice):
     assert response.content == qr_svg(join_link)  # it encodes this workshop's join link
 
 
+def test_a_join_link_says_what_stops_joining_before_a_name_is_typed(client, make_workshop):
+    expired = make_workshop()
+    expired.join_code_expires_at = timezone.now() - timedelta(minutes=1)
+    expired.save()
+    draft = make_workshop(phase=Phase.DRAFT)
+    for code, message in [
+        (expired.join_code, "This join code has expired. Ask the moderator for the current one."),
+        (draft.join_code, "This workshop has not opened yet."),
+        ("WRONGCODE1", "No workshop has the code “WRONGCODE1”."),
+    ]:
+        body = client.get(f"/join/{code}").content.decode()
+        assert message in body, code
+
+
+def test_wrong_join_links_count_against_their_address(client, workshop, settings):
+    """Opening links with made-up codes is guessing too: it meets the address's ceiling, and
+    then even a right link says to wait (a browser opening a link may hold no cookie yet, so only
+    the loose per-address limit applies)."""
+    settings.RATE_LIMITS = {"join_code_guess_ip": (3, 600)}
+    for attempt in range(3):
+        assert "No workshop has the code" in client.get(f"/join/WRONG{attempt}").content.decode()
+    body = client.get(f"/join/{workshop.join_code}").content.decode()
+    assert "Too many attempts" in body and workshop.title not in body
+
+
 def test_it_limits_join_code_guesses_per_browser(client, workshop, settings):
     settings.RATE_LIMITS = {"join_code_guess": (3, 600)}
     client.get("/")  # the join form: its CSRF cookie is what names this browser

@@ -31,7 +31,14 @@ from .people import (
 )
 from .statements import add_statement, edit_statement, link_statements, unique_title, withdraw_statement
 from .votes import cast_vote, retract_vote
-from .workshops import create_workshop, find_workshop_by_code, join_workshop, moderator_seat, require_not_removed
+from .workshops import (
+    create_workshop,
+    find_workshop_by_code,
+    join_workshop,
+    moderator_seat,
+    require_not_removed,
+    require_open_to_join,
+)
 
 __all__ = [
     "Conflict",
@@ -65,6 +72,7 @@ __all__ = [
     "remove_co_moderator",
     "rename_participant",
     "require_not_removed",
+    "require_open_to_join",
     "resolve_flag",
     "restore_statement",
     "retract_vote",

@@ -106,6 +106,18 @@ def find_workshop_by_code(raw_code: str) -> Workshop:
     return workshop
 
 
+def require_open_to_join(workshop: Workshop, former_token: str = "") -> None:
+    """What stops this device from taking a seat, if anything: said on the join page before a name
+    is typed, and checked again when the seat is taken."""
+    require_not_removed(workshop, former_token)
+    if workshop.phase == Phase.CLOSED:
+        raise PhaseError(_("This workshop is closed and no longer takes new participants."))
+    if workshop.phase == Phase.DRAFT:
+        raise PhaseError(_("This workshop has not opened yet. Try again when the moderator starts it."))
+    if not workshop.join_code_is_valid():
+        raise PhaseError(_("This join code has expired. Ask the moderator for the current one."), field="code")
+
+
 @transaction.atomic
 def join_workshop(
     workshop: Workshop, display_name: str = "", anonymous: bool = False, former_token: str = ""
@@ -115,13 +127,7 @@ def join_workshop(
     `former_token` is the seat this device held here before, if any: someone a moderator removed
     does not come back under a new name from the same browser (another browser, without the
     cookie, cannot be told apart from a newcomer; the moderator removes that seat too)."""
-    require_not_removed(workshop, former_token)
-    if workshop.phase == Phase.CLOSED:
-        raise PhaseError(_("This workshop is closed and no longer takes new participants."))
-    if workshop.phase == Phase.DRAFT:
-        raise PhaseError(_("This workshop has not opened yet. Try again when the moderator starts it."))
-    if not workshop.join_code_is_valid():
-        raise PhaseError(_("This join code has expired. Ask the moderator for the current one."), field="code")
+    require_open_to_join(workshop, former_token)
     if anonymous or workshop.anonymous_aliases:
         display_name = _random_alias(workshop)
     display_name = " ".join((display_name or "").split())

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from deliberation.domain import DomainError, NotFound, find_workshop_by_code, join_workshop, require_not_removed
+from deliberation.domain import DomainError, NotFound, find_workshop_by_code, join_workshop, require_open_to_join
 from deliberation.models import Annotation, Participant, Statement, Vote
 from deliberation.qr import qr_svg
-from deliberation.ratelimit import check_join, check_join_code_guesses
+from deliberation.ratelimit import check_join, check_join_code_guesses, check_named, client_ip
 
 from .detail import AGREEMENT_CHOICES
 from .helpers import hx_render, seat
@@ -33,15 +33,10 @@ def join(request: HttpRequest, code: str = "") -> HttpResponse:
     workshop continues as that participant instead of taking a second one."""
     code = request.POST.get("code", code)
     if request.method == "GET":
-        workshop = _workshop_for_link(code)
+        workshop, error = _workshop_for_link(request, code)
         if workshop is not None and current_participant(request, workshop) is not None:
             return redirect("workshop", slug=workshop.slug)
-        context = {"code": workshop.display_join_code if workshop else code, "workshop": workshop}
-        if workshop is not None:
-            try:  # a removed participant is told so before typing a new name
-                require_not_removed(workshop, held_seats(request).get(workshop.slug, ""))
-            except DomainError as error:
-                context["error"] = error
+        context = {"code": workshop.display_join_code if workshop else code, "workshop": workshop, "error": error}
         return render(request, HOME, context)
     try:
         check_join_code_guesses(request)
@@ -73,13 +68,28 @@ def _to_workshop(request: HttpRequest, workshop) -> HttpResponse:
     return redirect("workshop", slug=workshop.slug)
 
 
-def _workshop_for_link(code: str):
+def _workshop_for_link(request: HttpRequest, code: str):
+    """The workshop a join link names, and what would stop this device joining it (a wrong or
+    expired code, a workshop not open, a removed seat), said before anyone types a name. A wrong
+    link counts against its address's guesses; only the loose per-address limit applies, since a
+    browser opening a link may hold no cookie yet and would count as its whole venue."""
     if not code:
-        return None
+        return None, None
+    guesses = f"ip:{client_ip(request)}"
     try:
-        return find_workshop_by_code(code)
-    except DomainError:
-        return None
+        check_named("join_code_guess_ip", guesses, cost=0)
+        try:
+            workshop = find_workshop_by_code(code)
+        except NotFound:
+            check_named("join_code_guess_ip", guesses)
+            raise
+    except DomainError as error:
+        return None, error
+    try:
+        require_open_to_join(workshop, held_seats(request).get(workshop.slug, ""))
+    except DomainError as error:
+        return workshop, error
+    return workshop, None
 
 
 @require_http_methods(["GET", "POST"])
