@@ -1,5 +1,6 @@
 """What a participant's page tells them by itself: that time is up when the room's countdown reaches
-zero (not 0:00 until a reload), and that an action which never reached the server was not saved."""
+zero (not 0:00 until a reload), that an action which never reached the server was not saved, and
+the source fields evidence needs as soon as evidence is chosen."""
 
 import pytest
 
@@ -40,3 +41,16 @@ def test_an_action_that_cannot_reach_the_server_says_so(workshop, position, live
     page.click(f"{widget} button.agree-2")
     page.wait_for_selector(f"{widget} >> text=Your vote is counted.")
     page.wait_for_selector("#request-failed", state="hidden")
+
+
+def test_choosing_evidence_opens_its_source_fields(workshop, position, live_server_url, page):
+    page.goto(live_server_url + "/")
+    page.fill("#join-code", workshop.display_join_code)
+    page.fill("#join-name", "Sam")
+    page.click("#join-form button[type=submit]")
+    page.wait_for_url(f"**/w/{workshop.slug}/")
+    page.goto(f"{live_server_url}/w/{workshop.slug}/s/{position.pk}/")
+    page.click("#reply-box > summary")
+    assert not page.is_visible("#reply-citation")
+    page.check("#reply-form input[name=kind][value=evidence]")
+    page.wait_for_selector("#reply-citation", state="visible")

@@ -171,6 +171,15 @@
     if (window.matchMedia("(max-width: 900px)").matches) panel.scrollIntoView({ block: "start" });
   });
 
+  // Choosing "evidence" opens the source fields it needs, rather than telling of a missing source
+  // only after the form is sent.
+  document.addEventListener("change", function (event) {
+    var choice = event.target;
+    if (choice.name !== "kind" || choice.value !== "evidence" || !choice.checked || !choice.form) return;
+    var fields = choice.form.querySelector("details.source-fields");
+    if (fields) fields.open = true;
+  });
+
   // Keyboard focus survives a swap that replaces the focused control (a vote button, a form, the
   // outline refreshed by a live update): the same control in the new content takes it back, at
   // the same place on screen, instead of focus falling to <body> and the page jumping.
