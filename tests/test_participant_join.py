@@ -3,12 +3,13 @@
 from datetime import timedelta
 from xml.etree import ElementTree
 
+import pytest
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from deliberation.domain import ban_participant, moderator_seat, unban_participant
+from deliberation.domain import InvalidInput, ban_participant, moderator_seat, rename_participant, unban_participant
 from deliberation.models import Participant, Phase
 from deliberation.qr import qr_svg
 from deliberation.views.seats import SEAT_SALT, _verified_seats
@@ -263,3 +264,14 @@ def test_another_browser_without_the_removed_seat_joins_as_a_newcomer(client, dj
     other = django_client_factory()
     response = other.post("/join/", {"code": workshop.join_code, "display_name": "Ola"})
     assert response.status_code == 302 and Participant.objects.filter(display_name="Ola", is_banned=False).exists()
+
+
+def test_it_refuses_a_name_that_mixes_look_alike_alphabets(client, workshop, alice, moderator_user):
+    response = client.post("/join/", {"code": workshop.join_code, "display_name": "\u0410lice"})  # Cyrillic А
+    assert response.status_code == 400 and "mixes letters of different alphabets" in response.content.decode()
+    assert not Participant.objects.filter(display_name="\u0410lice").exists()
+    for name in ("Мария", "José", "李雷"):  # one alphabet each: welcome
+        assert client.post("/join/", {"code": workshop.join_code, "display_name": name}).status_code == 302
+        client.cookies.clear()
+    with pytest.raises(InvalidInput):
+        rename_participant(moderator_seat(workshop, moderator_user), alice, "\u0410lice")

@@ -13,7 +13,7 @@ from .errors import Conflict, InvalidInput, NotAllowed
 from .events import record
 from .moderation import clean_reason, require_owner
 from .rules import require_moderator
-from .workshops import moderator_seat
+from .workshops import moderator_seat, require_unmistakable_name
 
 Status = Statement.Status
 
@@ -86,6 +86,7 @@ def rename_participant(
     name = " ".join((display_name or "").split())
     if not name or len(name) > 40:
         raise InvalidInput(_("A display name has 1 to 40 characters."), field="display_name")
+    require_unmistakable_name(name)
     if Participant.objects.filter(workshop=fresh.workshop, display_name__iexact=name).exclude(pk=fresh.pk).exists():
         raise Conflict(_("Someone here is already called “%(name)s”.") % {"name": name}, field="display_name")
     before = fresh.display_name

@@ -2,6 +2,7 @@
 
 import secrets
 
+from confusable_homoglyphs import confusables
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -137,6 +138,7 @@ def join_workshop(
         raise InvalidInput(_("A display name can be at most 40 characters."), field="display_name")
     if not display_name.isprintable():
         raise InvalidInput(_("A display name cannot contain control characters."), field="display_name")
+    require_unmistakable_name(display_name)
     if Participant.objects.filter(workshop=workshop, display_name__iexact=display_name).exists():
         raise Conflict(
             _("Someone here is already called “%(name)s”. Pick another name.") % {"name": display_name},
@@ -152,6 +154,16 @@ def join_workshop(
         ) from None
     record(workshop, "participant.joined", participant, name=display_name)
     return participant
+
+
+def require_unmistakable_name(name: str) -> None:
+    """Refuse a name that mixes alphabets with letters that look alike (a Cyrillic "А" among Latin
+    letters): it would pass for someone else's name. A name wholly in one alphabet is fine."""
+    if confusables.is_dangerous(name):
+        raise InvalidInput(
+            _("This name mixes letters of different alphabets that look alike. Type it in one alphabet."),
+            field="display_name",
+        )
 
 
 def require_not_removed(workshop: Workshop, former_token: str) -> None:
