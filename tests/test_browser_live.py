@@ -1,6 +1,8 @@
 """Two people in two browsers see each other's changes without reloading: new statements appear,
 tallies move and the participant count follows, through the workshop's event stream."""
 
+import time
+
 import pytest
 
 from deliberation.domain import add_statement, annotate, cast_vote, edit_statement, join_workshop
@@ -126,4 +128,42 @@ def test_a_position_being_written_survives_others_changes_and_follows_the_phase(
     page.fill("#position-text", "")  # nothing left to lose: the form follows the phase at once
     set_phase(moderator_seat(workshop, workshop.owner), workshop, Phase.VOTE)
     page.wait_for_function("() => !document.querySelector('#position-form')")
+    assert page.evaluate("window.__noReload") is True
+
+
+def test_a_change_during_a_regions_refresh_still_reaches_it(workshop, moderator_user, live_server_url, page):
+    """A second change arrives while the first one's refresh of the same region is still on its way:
+    the region is fetched once more after it lands, and ends up showing the second change too."""
+    from deliberation.domain import moderator_seat, set_moderation_note
+    from deliberation.models import Workshop
+
+    mod = moderator_seat(workshop, moderator_user)
+    join(page, live_server_url, workshop, "Watcher")
+    page.wait_for_function("() => !!document.getElementById('live-stream')._htmx?.sse?.status")  # connected
+    page.evaluate(
+        "() => { window.__bannerEvents = 0;"
+        " document.getElementById('live-stream').addEventListener('banner', () => window.__bannerEvents++); }"
+    )
+    held = []
+
+    def hold_the_first(route):  # answered as the server saw it then, but only once let go
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))
+
+    page.route("**/banners/", hold_the_first)
+    set_moderation_note(mod, Workshop.objects.get(pk=workshop.pk), "First note")
+    deadline = time.monotonic() + 10
+    while not held:  # the route's handler runs while Playwright waits
+        assert time.monotonic() < deadline, "the banners were not refreshed"
+        page.wait_for_timeout(50)
+    set_moderation_note(mod, Workshop.objects.get(pk=workshop.pk), "Second note")
+    page.wait_for_function("() => window.__bannerEvents >= 2")
+    # Its refresh is asked for 50 ms after the event. Letting the first go sooner only makes this
+    # test weaker (the second is then asked for after the first has landed), never wrong.
+    page.wait_for_timeout(300)
+    route, response = held[0]
+    route.fulfill(response=response)
+    page.wait_for_function("() => document.querySelector('#banners').textContent.includes('Second note')", timeout=5000)
     assert page.evaluate("window.__noReload") is True

@@ -28,9 +28,26 @@
 
   // Each region is the source of its own request: htmx queues requests per source element and
   // keeps only the first that waits, so regions sharing one source (the body) dropped each other's.
+  // A region is never asked for again while its request is in flight: htmx would queue the second
+  // on the element the first then replaces, and drop its answer (its target has left the page), so
+  // the region would miss the change that asked for it. It is asked for once more when the first
+  // has landed, from the element now in the page.
+  var inFlight = new Map(); // selector -> null, or the {url, swap} asked for meanwhile
+
   function refresh(selector, url, swap) {
     if (!url || !document.querySelector(selector) || !window.htmx) return;
-    window.htmx.ajax("GET", url, { source: selector, target: selector, swap: swap || "outerHTML" }).catch(function () {});
+    if (inFlight.has(selector)) {
+      inFlight.set(selector, { url: url, swap: swap });
+      return;
+    }
+    inFlight.set(selector, null);
+    window.htmx.ajax("GET", url, { source: selector, target: selector, swap: swap || "outerHTML" })
+      .catch(function () {})
+      .then(function () {
+        var again = inFlight.get(selector);
+        inFlight.delete(selector);
+        if (again) refresh(selector, again.url, again.swap);
+      });
   }
 
   // One request for every outline tally that changed in a burst; each comes back out of band.
