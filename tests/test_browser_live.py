@@ -167,3 +167,41 @@ def test_a_change_during_a_regions_refresh_still_reaches_it(workshop, moderator_
     route.fulfill(response=response)
     page.wait_for_function("() => document.querySelector('#banners').textContent.includes('Second note')", timeout=5000)
     assert page.evaluate("window.__noReload") is True
+
+
+def test_a_phase_change_leaves_an_empty_panel_alone(workshop, live_server_url, page):
+    """With no statement open, a new phase asks for no panel (it once asked for statement "null"
+    and showed its error in the empty panel)."""
+    from deliberation.domain import moderator_seat, set_phase
+    from deliberation.models import Phase
+
+    join(page, live_server_url, workshop, "Idle reader")
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    empty_panel = page.inner_html("#detail")
+    set_phase(moderator_seat(workshop, workshop.owner), workshop, Phase.VOTE)
+    page.wait_for_function("() => document.querySelector('#banners .banner-phase').textContent.includes('Vote')")
+    page.wait_for_timeout(800)  # the panel's refresh would have been asked for by now
+    assert not [url for url in asked if "/s/" in url], asked
+    assert page.inner_html("#detail") == empty_panel
+
+
+def test_a_refused_reply_keeps_its_words_and_error_through_live_refreshes(workshop, position, live_server_url, page):
+    """The moderator closes contributions while a reply is being written: the refusal shows with
+    the words kept, and the panel refresh the phase change asks for does not wipe them."""
+    from deliberation.domain import moderator_seat, set_phase
+    from deliberation.models import Phase
+
+    join(page, live_server_url, workshop, "Late writer")
+    page.goto(f"{live_server_url}/w/{workshop.slug}/s/{position.pk}/")
+    page.evaluate("window.__noReload = true")
+    page.click("#reply-box > summary")
+    page.check("#reply-form input[name=relation][value=supports]")
+    page.fill("#reply-text", "A reason written just too late")
+    set_phase(moderator_seat(workshop, workshop.owner), workshop, Phase.VOTE)
+    page.click("#reply-form button[type=submit]")
+    page.wait_for_selector("#reply-form .form-error")
+    page.wait_for_timeout(2500)  # past the panel refresh the phase change asked for, and its retry
+    assert page.input_value("#reply-text") == "A reason written just too late"
+    assert page.locator("#reply-form .form-error").count() == 1
+    assert page.evaluate("window.__noReload") is True

@@ -112,6 +112,9 @@
   function hasDraft(element) {
     var fields = element ? element.querySelectorAll("textarea, input:not([type=hidden]), select") : [];
     return Array.prototype.some.call(fields, function (field) {
+      // A form sent back with an error holds the words it refused as their defaults (marked
+      // data-refused): still a draft, kept with its error until sent again or emptied.
+      if (field.hasAttribute("data-refused") && field.value.trim()) return true;
       if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
       if (field.tagName === "SELECT") {
         // Without a default, a single select starts at its first option.
@@ -183,7 +186,7 @@
       later("annotations", delay, function () {
         refreshKeepingDrafts("annotations", "#statement-" + open + "-annotations", withId(urls.annotationsUrl, open));
       });
-    } else if ((aboutOpen && name !== "presence") || phase) {
+    } else if ((aboutOpen && name !== "presence") || (phase && open)) {
       later("detail", delay, function () {
         refreshKeepingDrafts("detail", "#detail", withId(urls.detailUrl, open), "innerHTML");
       });
