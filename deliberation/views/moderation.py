@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -191,9 +191,31 @@ def copy_workshop(request: HttpRequest, workshop: Workshop, actor: Participant) 
 
 # --- The live console -----------------------------------------------------------------------------
 
+# The console's cards, each a region of its own: a form answers with its card alone, and each card is
+# re-fetched on the live events that change it (`console_card`), so nothing typed in another card is
+# lost. A re-fetched card keeps the fields in it as they are (`preserve`, htmx's hx-preserve).
+CONSOLE_CARDS = ("phase", "timer", "focus", "code", "note", "counts")
 
-def console_context(workshop: Workshop, actor: Participant, **extra) -> dict:
-    counts = {
+
+def console_context(workshop: Workshop, actor: Participant, counts: bool = True, **extra) -> dict:
+    context = {
+        "workshop": workshop,
+        "actor": actor,
+        "phases": Phase.choices,
+        "focus": workshop.focus_statement,
+        "timer_left": max(0, int((workshop.timer_ends_at - timezone.now()).total_seconds()))
+        if workshop.timer_ends_at
+        else 0,
+        **extra,
+    }
+    if counts:
+        context.update(console_counts(workshop))
+    return context
+
+
+def console_counts(workshop: Workshop) -> dict:
+    """The room at a glance, in four queries whatever its size."""
+    by_status = {
         row["status"]: row["n"]
         for row in Statement.objects.in_workshop(workshop)
         .exclude(kind=Statement.Kind.QUESTION)  # the question itself is not one of the room's statements
@@ -202,28 +224,27 @@ def console_context(workshop: Workshop, actor: Participant, **extra) -> dict:
         .order_by()
     }
     return {
-        "workshop": workshop,
-        "actor": actor,
-        "phases": Phase.choices,
-        "focus": workshop.focus_statement,
-        "pending_count": counts.get(Statement.Status.PENDING, 0),
-        "visible_count": counts.get(Statement.Status.VISIBLE, 0),
+        "pending_count": by_status.get(Statement.Status.PENDING, 0),
+        "visible_count": by_status.get(Statement.Status.VISIBLE, 0),
         "open_flags": workshop.annotations.open_flags().count(),
         "participant_count": Participant.objects.active()
         .filter(workshop=workshop)
         .exclude(role__in=(Role.OWNER, Role.MODERATOR))  # the room, not those who run it
         .count(),
         "connected_count": connected_count(workshop.pk),
-        "timer_left": max(0, int((workshop.timer_ends_at - timezone.now()).total_seconds()))
-        if workshop.timer_ends_at
-        else 0,
-        **extra,
     }
 
 
-def render_console(request: HttpRequest, workshop: Workshop, actor: Participant, status: int = 200, **extra):
-    name = f"{CONSOLE}#controls" if request.htmx else CONSOLE
-    response = render(request, name, console_context(workshop, actor, **extra), status=status)
+def render_console(
+    request: HttpRequest, workshop: Workshop, actor: Participant, card: str = "", status: int = 200, **extra
+):
+    """The whole console; for htmx, the card a form belongs to (or all the cards, without one)."""
+    if request.htmx and card:
+        name, context = f"{CONSOLE}#{card}_card", console_context(workshop, actor, counts=False, **extra)
+    else:
+        name = f"{CONSOLE}#controls" if request.htmx else CONSOLE
+        context = console_context(workshop, actor, **extra)
+    response = render(request, name, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -234,30 +255,54 @@ def console(request: HttpRequest, workshop: Workshop, actor: Participant) -> Htt
     return render_console(request, workshop, actor)
 
 
-def console_action(action):
-    """A console form: run the domain call, then show the console (or its fragment) again; on bad
-    input the console comes back with the message and a 4xx status."""
-
-    @require_POST
-    @moderator_view
-    @wraps(action)
-    def view(request: HttpRequest, workshop: Workshop, actor: Participant) -> HttpResponse:
-        try:
-            message = action(request, workshop, actor)
-        except DomainError as error:
-            return render_console(request, workshop, actor, status=error.status, error=error)
-        return done(request, message, "moderate_console", workshop, lambda: render_console(request, workshop, actor))
-
-    return view
+@require_GET
+@moderator_view
+def console_card(request: HttpRequest, workshop: Workshop, actor: Participant, card: str) -> HttpResponse:
+    """One card alone, for refreshing on live events; what the moderator is typing in it stays."""
+    if card not in CONSOLE_CARDS:
+        raise Http404(_("No such part of the console."))
+    context = console_context(workshop, actor, counts=card == "counts", preserve=True)
+    return render(request, f"{CONSOLE}#{card}_card", context)
 
 
-@console_action
+def console_action(card: str):
+    """A console form: run the domain call, then show its card (or the console) again; on bad
+    input the card comes back with the message, what was typed, and a 4xx status."""
+
+    def decorator(action):
+        @require_POST
+        @moderator_view
+        @wraps(action)
+        def view(request: HttpRequest, workshop: Workshop, actor: Participant) -> HttpResponse:
+            try:
+                message = action(request, workshop, actor)
+            except DomainError as error:
+                return render_console(
+                    request,
+                    workshop,
+                    actor,
+                    card,
+                    status=error.status,
+                    error=error,
+                    error_card=card,
+                    posted=request.POST,
+                )
+            return done(
+                request, message, "moderate_console", workshop, lambda: render_console(request, workshop, actor, card)
+            )
+
+        return view
+
+    return decorator
+
+
+@console_action("phase")
 def phase(request, workshop, actor):
     domain.set_phase(actor, workshop, request.POST.get("phase", ""), reason=request.POST.get("reason", ""))
     return _("The workshop is now in the %(phase)s phase.") % {"phase": workshop.get_phase_display().lower()}
 
 
-@console_action
+@console_action("timer")
 def timer(request, workshop, actor):
     if request.POST.get("stop"):
         domain.set_timer(actor, workshop, None)
@@ -272,7 +317,7 @@ def timer(request, workshop, actor):
     return _("Timer started.")
 
 
-@console_action
+@console_action("focus")
 def focus(request, workshop, actor):
     if request.POST.get("clear"):
         domain.focus_statement(actor, workshop, None)
@@ -285,7 +330,7 @@ def focus(request, workshop, actor):
     return _("#%(n)d is in focus.") % {"n": number}
 
 
-@console_action
+@console_action("code")
 def join_code(request, workshop, actor):
     expires_at = None
     hours = request.POST.get("expires_in_hours", "").strip()
@@ -299,7 +344,7 @@ def join_code(request, workshop, actor):
     return _("New join code: %(code)s") % {"code": workshop.display_join_code} if rotate else _("Join code updated.")
 
 
-@console_action
+@console_action("note")
 def note(request, workshop, actor):
     domain.set_moderation_note(actor, workshop, request.POST.get("note", ""))
     return _("Note saved.") if workshop.moderation_note else _("Note removed.")

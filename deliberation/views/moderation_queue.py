@@ -93,10 +93,10 @@ def render_queue(request, workshop, actor, status: int = 200, **extra) -> HttpRe
     return response
 
 
-def queue_done(request, workshop, actor, message: str) -> HttpResponse:
+def queue_done(request, workshop, actor, message: str, **extra) -> HttpResponse:
     shown = request.POST.get("shown", "open")
     if request.htmx:
-        return render_queue(request, workshop, actor)
+        return render_queue(request, workshop, actor, **extra)
     messages.success(request, message)
     url = redirect("moderate_queue", slug=workshop.slug).url
     return redirect(f"{url}?status={shown}" if shown in dict(STATUS_FILTERS) else url)
@@ -106,6 +106,14 @@ def queue_done(request, workshop, actor, message: str) -> HttpResponse:
 @moderator_view
 def queue(request: HttpRequest, workshop: Workshop, actor: Participant) -> HttpResponse:
     return render_queue(request, workshop, actor)
+
+
+@require_GET
+@moderator_view
+def queue_live(request: HttpRequest, workshop: Workshop, actor: Participant) -> HttpResponse:
+    """The queue's list alone (`?status=` as on the page), re-fetched on live events. Ticks and
+    reasons being typed stay as they are (hx-preserve), and so does the current row (moderation.js)."""
+    return render(request, f"{QUEUE}#queue_live", queue_context(request, workshop, actor))
 
 
 def _statement(workshop: Workshop, statement_id) -> Statement:
@@ -168,7 +176,8 @@ def bulk(request: HttpRequest, workshop: Workshop, actor: Participant) -> HttpRe
                 function(actor, statement, reason=request.POST.get("reason", ""))
     except DomainError as error:
         return render_queue(request, workshop, actor, status=error.status, error=error)
-    return queue_done(request, workshop, actor, f"{label}: {len(statements)}")
+    # Done with the ticked statements: they come back unticked, with an empty reason.
+    return queue_done(request, workshop, actor, f"{label}: {len(statements)}", bulk_done=True)
 
 
 @require_POST

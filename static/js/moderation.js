@@ -9,11 +9,15 @@
 
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-row]")); }
 
-  function select(row) {
-    if (!row) return;
+  function mark(row) {
     if (current) current.classList.remove("current-row");
     current = row;
     row.classList.add("current-row");
+  }
+
+  function select(row) {
+    if (!row) return;
+    mark(row);
     row.focus({ preventScroll: false });
   }
 
@@ -46,22 +50,30 @@
 
   document.addEventListener("click", function (event) {
     var row = event.target.closest && event.target.closest("[data-row]");
-    if (row) { if (current) current.classList.remove("current-row"); current = row; row.classList.add("current-row"); }
+    if (row) mark(row);
   });
 
-  // After htmx swaps the queue, keep the same row current, or the one that took its place when
-  // the action removed it from the list (approving from "Needs attention", hiding from "Visible").
+  // After htmx swaps the queue (an action's answer, or a live refresh when others add or handle
+  // statements), keep the same row current, or the one that took its place when it left the list
+  // (approved from "Needs attention", hidden from "Visible", by this moderator or another).
   var lastIndex = -1;
-  document.addEventListener("htmx:before:request", function () {
-    if (current) lastIndex = rows().findIndex(function (r) { return r.dataset.row === current.dataset.row; });
+  document.addEventListener("htmx:before:swap", function () {
+    lastIndex = current ? rows().findIndex(function (r) { return r.dataset.row === current.dataset.row; }) : -1;
   });
   document.addEventListener("htmx:after:swap", function () {
+    tick();
     if (!current) return;
-    var again = document.getElementById("row-" + current.dataset.row);
     var all = rows();
+    var row = document.getElementById("row-" + current.dataset.row);
+    if (!row && all.length && lastIndex >= 0) row = all[Math.min(lastIndex, all.length - 1)];
     current = null;
-    if (again) select(again);
-    else if (all.length && lastIndex >= 0) select(all[Math.min(lastIndex, all.length - 1)]);
+    if (!row) return;
+    // Focus the row only when the swap took the focus away with it: a refresh must not take the
+    // keyboard from a field being typed in (a reason, kept by hx-preserve), or its letters would
+    // become shortcuts.
+    var focused = document.activeElement;
+    if (!focused || focused === document.body) select(row);
+    else mark(row);
   });
 
   function tick() {
