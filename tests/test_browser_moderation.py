@@ -278,3 +278,36 @@ def test_the_people_pages_actions_show_on_a_phone(workshop, moderator_user, live
         assert phone.evaluate(wrap)  # nothing hides in a sideways scroll either
     finally:
         context.close()
+
+
+def test_the_merge_form_asks_about_the_two_numbers_typed(workshop, moderator_user, live_server_url, page):
+    """A merge cannot be undone: the question names which statement leaves the map, and a
+    refusal merges nothing."""
+    mod = moderator_seat(workshop, moderator_user)
+    keep = add_statement(mod, workshop.root(), Statement.Kind.POSITION, "Publish every result openly")
+    gone = add_statement(mod, workshop.root(), Statement.Kind.POSITION, "Keep sensitive results national")
+    sign_in(page, live_server_url, f"/moderate/w/{workshop.slug}/merge")
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.fill("#merge-duplicate", str(gone.pk))
+    page.fill("#merge-survivor", f"#{keep.pk}")
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.click("#merge-form button[type=submit]")
+    page.wait_for_timeout(500)  # a refused question sends nothing: give a request the time to show
+    assert asked == [
+        f"Merge #{gone.pk} into #{keep.pk}? Links, comments and votes move to #{keep.pk}, "
+        f"and #{gone.pk} leaves the map. This cannot be undone."
+    ]
+    assert Statement.objects.get(pk=gone.pk).status == Statement.Status.VISIBLE
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    page.click("#merge-form button[type=submit]")
+    for _ in range(50):
+        if Statement.objects.get(pk=gone.pk).status == Statement.Status.MERGED:
+            break
+        page.wait_for_timeout(100)
+    assert Statement.objects.get(pk=gone.pk).status == Statement.Status.MERGED

@@ -1,4 +1,4 @@
-// Moderator pages: keyboard shortcuts in the queue and the console's countdown.
+// Moderator pages: keyboard shortcuts in the queue, the console's countdown, the merge form's question.
 // Keys act on the current row (j/k to move): x tick, a approve, r reject (focuses the reason;
 // Enter sends it), h hide, u restore, l lock/unlock, f focus, e open. Each key clicks the row's
 // element marked data-key, so a shortcut does exactly what the visible button does.
@@ -84,4 +84,17 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 1000); });
+
+  // The merge form's question names the two numbers typed, so the moderator sees which statement
+  // leaves the map before it is too late (a merge cannot be undone).
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-confirm-numbers]");
+    if (!form) return;
+    var duplicate = form.elements.duplicate.value.trim().replace(/^#/, "");
+    var survivor = form.elements.survivor.value.trim().replace(/^#/, "");
+    if (!duplicate || !survivor) return;
+    event.preventDefault();
+    var question = form.dataset.confirmNumbers.split("{duplicate}").join(duplicate).split("{survivor}").join(survivor);
+    if (window.confirm(question)) event.detail.issueRequest(); else event.detail.dropRequest();
+  });
 })();
