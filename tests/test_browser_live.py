@@ -205,3 +205,15 @@ def test_a_refused_reply_keeps_its_words_and_error_through_live_refreshes(worksh
     assert page.input_value("#reply-text") == "A reason written just too late"
     assert page.locator("#reply-form .form-error").count() == 1
     assert page.evaluate("window.__noReload") is True
+
+
+def test_a_rename_by_a_moderator_shows_in_the_participants_own_header(workshop, live_server_url, page):
+    from deliberation.domain import moderator_seat, rename_participant
+    from deliberation.models import Participant
+
+    join(page, live_server_url, workshop, "Robbie")
+    assert "You are Robbie" in page.inner_text("#whoami")
+    robbie = Participant.objects.get(workshop=workshop, display_name="Robbie")
+    rename_participant(moderator_seat(workshop, workshop.owner), robbie, "Robin")
+    page.wait_for_function("() => document.querySelector('#whoami').textContent.includes('You are Robin')")
+    assert page.evaluate("window.__noReload") is True

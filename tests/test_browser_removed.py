@@ -33,4 +33,4 @@ def test_a_removed_participant_is_taken_to_the_join_page_which_says_why(
 
     page.wait_for_url(lambda url: f"/w/{workshop.slug}/" not in url, timeout=8000)
     assert "A moderator has removed you from this workshop" in page.inner_text("main")
-    assert page.locator("#participant-count").count() == 0  # a page of its own, not inside the map's
+    assert page.locator("#whoami").count() == 0  # a page of its own, not inside the map's

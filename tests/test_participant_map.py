@@ -49,7 +49,7 @@ def test_it_renders_each_fragment_alone(as_alice, workshop, position):
     for path, marker in [
         ("banners/", 'id="banners"'),
         ("outline/", 'id="outline"'),
-        ("participants/count/", 'id="participant-count"'),
+        ("participants/count/", 'id="whoami"'),
         (f"s/{position.pk}/tally/", f'id="statement-{position.pk}-tally"'),
         (f"s/{position.pk}/votes/", f'id="statement-{position.pk}-votes"'),
         (f"s/{position.pk}/annotations/", f'id="statement-{position.pk}-annotations"'),

@@ -276,8 +276,8 @@ def count_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     workshop, participant = seat(request, slug)
     if participant is None:
         return join_redirect(workshop, request)
-    context = {"workshop": workshop, "participant_count": participant_count(workshop)}
-    return render(request, f"{TEMPLATE}#participant_count", context)
+    context = {"workshop": workshop, "participant": participant, "participant_count": participant_count(workshop)}
+    return render(request, f"{TEMPLATE}#whoami", context)
 
 
 @require_GET

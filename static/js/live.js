@@ -3,8 +3,8 @@
 // re-fetches the server-rendered regions it concerns, so every user sees their own view of them
 // (their votes, their permissions) and no HTML is ever built here.
 //
-// Regions are found by id: #outline, #banners, #participant-count, #statement-<id>-tally and the
-// detail panel (#detail, while it shows the statement concerned). Pages without a region ignore
+// Regions are found by id: #outline, #banners, #whoami (name and head count), #statement-<id>-tally
+// and the detail panel (#detail, while it shows the statement concerned). Pages without a region ignore
 // its events. A page can also mark any element with data-live-refresh="event names" and
 // data-live-url="GET url": it is re-fetched on those events (the projector does this).
 (function () {
@@ -166,7 +166,7 @@
       later("banners", DELAYS.banner, function () { refresh("#banners", urls.bannersUrl); });
     }
     if (name === "people" || name === "presence") {
-      later("count", delay, function () { refresh("#participant-count", urls.countUrl); });
+      later("count", delay, function () { refresh("#whoami", urls.countUrl); });
     }
     if (name === "tally" && data.statement && !(data.tally && setTally(data.statement, data.tally))) {
       changedTallies.add(String(data.statement));
