@@ -52,6 +52,11 @@ urlpatterns = [
     path("w/<slug:slug>/s/<int:statement_id>/withdraw/", contribute.withdraw, name="withdraw_statement"),
     path("w/<slug:slug>/s/<int:statement_id>/vote/", votes.vote_statement, name="vote_statement"),
     path("w/<slug:slug>/s/<int:statement_id>/annotate/", annotations.annotate_statement, name="annotate_statement"),
+    path(
+        "w/<slug:slug>/s/<int:statement_id>/annotations/<int:annotation_id>/withdraw/",
+        annotations.withdraw,
+        name="withdraw_annotation",
+    ),
     path("w/<slug:slug>/r/<int:relation_id>/vote/", votes.vote_relation, name="vote_relation"),
     path("w/<slug:slug>/documents/", documents.document_list, name="documents"),
     path("w/<slug:slug>/documents/<int:document_id>/", documents.document_page, name="document"),

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from deliberation.domain import annotate
-from deliberation.models import Annotation
+from deliberation.models import Annotation, Event
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -125,3 +125,34 @@ def test_its_comments_fragment_reads_a_constant_number_of_queries(
     with django_assert_max_num_queries(6):
         body = as_bob.get(f"/w/{workshop.slug}/s/{position.pk}/annotations/", **HX).content.decode()
     assert "Comment 29" in body
+
+
+def withdraw_url(workshop, statement, annotation):
+    return f"/w/{workshop.slug}/s/{statement.pk}/annotations/{annotation.pk}/withdraw/"
+
+
+def test_an_author_withdraws_their_own_comment_and_tag(as_bob, workshop, bob, alice, position):
+    comment = annotate(bob, "comment", "Second thoughts", statement=position)
+    tag = annotate(bob, "tag", "funding", statement=position)
+    others = annotate(alice, "comment", "Alice stands by hers", statement=position)
+    panel = as_bob.get(f"/w/{workshop.slug}/s/{position.pk}/", **HX).content.decode()
+    assert withdraw_url(workshop, position, comment) in panel and withdraw_url(workshop, position, tag) in panel
+    assert withdraw_url(workshop, position, others) not in panel  # only one's own
+    for annotation in (comment, tag):
+        response = as_bob.post(withdraw_url(workshop, position, annotation), **HX)
+        assert response.status_code == 200 and "Withdrawn." in response.content.decode()
+    body = response.content.decode()
+    assert "Second thoughts" not in body and "#funding" not in body and "Alice stands by hers" in body
+    assert set(Annotation.objects.filter(is_hidden=True).values_list("pk", flat=True)) == {comment.pk, tag.pk}
+    assert Event.objects.filter(verb="annotation.withdrawn", actor=bob).count() == 2
+
+
+def test_nobody_withdraws_someone_elses_comment_or_one_others_answered(as_bob, workshop, bob, alice, position):
+    others = annotate(alice, "comment", "Alice's view", statement=position)
+    response = as_bob.post(withdraw_url(workshop, position, others), **HX)
+    assert response.status_code == 403 and "only withdraw your own" in response.content.decode()
+    answered = annotate(bob, "comment", "Bob's view", statement=position)
+    annotate(alice, "comment", "I disagree", statement=position, parent=answered)
+    response = as_bob.post(withdraw_url(workshop, position, answered), **HX)
+    assert response.status_code == 400 and "Others have replied to this comment" in response.content.decode()
+    assert not Annotation.objects.filter(is_hidden=True).exists()

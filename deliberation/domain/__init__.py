@@ -1,7 +1,7 @@
 """The domain layer: one function per write. Each checks permission and phase, writes in one
 transaction and appends one Event. Views, the API and commands all call these; none knows HTTP."""
 
-from .annotations import annotate
+from .annotations import annotate, withdraw_annotation
 from .errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseError, RateLimited
 from .merge import duplicate_workshop, kinds_merge, merge_statements
 from .moderation import (
@@ -51,6 +51,7 @@ __all__ = [
     "add_co_moderator",
     "add_statement",
     "annotate",
+    "withdraw_annotation",
     "approve_statement",
     "ban_participant",
     "cast_vote",

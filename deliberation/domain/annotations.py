@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from deliberation.models import Annotation, Participant, Phase, Relation, SourceDocument, Statement
 
-from .errors import InvalidInput
+from .errors import InvalidInput, NotAllowed
 from .events import record
 from .rules import clean_text, require_contributor, require_phase
 
@@ -103,3 +103,26 @@ def annotate(
         document_id=getattr(document, "pk", None),
     )
     return annotation
+
+
+@transaction.atomic
+def withdraw_annotation(actor: Participant, annotation: Annotation) -> Annotation:
+    """Authors take back their own comment, question or tag while the room may still annotate.
+    It is hidden, as a moderator would hide it, and stays in the log. A comment others have
+    answered stays, so their replies keep what they answer."""
+    fresh = Annotation.objects.select_for_update().select_related("workshop").get(pk=annotation.pk)
+    workshop = fresh.workshop
+    require_contributor(actor, workshop, _("withdraw comments"))
+    if fresh.author_id != actor.pk:
+        raise NotAllowed(_("You can only withdraw your own comments and tags."))
+    if fresh.kind not in (Kind.COMMENT, Kind.QUESTION, Kind.TAG):
+        raise InvalidInput(_("Only comments, questions and tags can be withdrawn."), field="annotation")
+    require_phase(actor, workshop, Phase.CONTRIBUTE, Phase.VOTE, action=_("withdrawing comments"))
+    if fresh.is_hidden:
+        return fresh
+    if Annotation.objects.visible().filter(parent=fresh).exclude(author=actor).exists():
+        raise InvalidInput(_("Others have replied to this comment, so it stays."), field="annotation")
+    fresh.is_hidden = True
+    fresh.save(update_fields=["is_hidden"])
+    record(workshop, "annotation.withdrawn", actor, fresh.statement, annotation_id=fresh.pk, kind=fresh.kind)
+    return fresh

@@ -42,6 +42,7 @@ VERB_LABELS = {
     "annotation.added": _("Comment, tag, highlight or flag added"),
     "annotation.hidden": _("Comment, tag or highlight hidden or shown"),
     "annotation.resolved": _("Flag resolved"),
+    "annotation.withdrawn": _("Comment or tag withdrawn by its author"),
     "vote.cast": _("Vote cast"),
     "vote.retracted": _("Vote withdrawn"),
     "participant.joined": _("Participant joined"),

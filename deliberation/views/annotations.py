@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from deliberation.domain import DomainError, InvalidInput, annotate
+from deliberation.domain import DomainError, InvalidInput, annotate, withdraw_annotation
 from deliberation.models import Annotation
 from deliberation.ratelimit import check_named
 
@@ -53,6 +53,34 @@ def annotate_statement(request: HttpRequest, slug: str, statement_id: int) -> Ht
             annotation_values={"kind": kind, "text": data.get("text", ""), "parent": data.get("parent", "")},
         )
     note = NOTES[kind]
+    if not request.htmx:
+        messages.success(request, note)
+        return redirect(reverse("statement", args=[slug, statement.pk]) + f"#statement-{statement.pk}-annotations")
+    return render_statement(request, workshop, participant, statement, fragment="annotations", annotation_note=note)
+
+
+@require_POST
+@domain_errors
+def withdraw(request: HttpRequest, slug: str, statement_id: int, annotation_id: int) -> HttpResponse:
+    """Take back one's own comment, question or tag; the panel's comments come back without it."""
+    workshop, participant = require_seat(request, slug)
+    statement = statement_in(workshop, participant, statement_id)
+    annotation = Annotation.objects.filter(statement=statement, pk=annotation_id, is_hidden=False).first()
+    try:
+        if annotation is None:
+            raise InvalidInput(_("That comment is no longer here."), field="annotation")
+        withdraw_annotation(participant, annotation)
+    except DomainError as error:
+        return render_statement(
+            request,
+            workshop,
+            participant,
+            statement,
+            fragment="annotations",
+            status=error.status,
+            annotation_error=error,
+        )
+    note = _("Withdrawn.")
     if not request.htmx:
         messages.success(request, note)
         return redirect(reverse("statement", args=[slug, statement.pk]) + f"#statement-{statement.pk}-annotations")

@@ -33,6 +33,8 @@ def _phrases(language: str | None) -> dict:
         "your_reply": _e(_("Your reply")),
         "someone": _e(_("someone")),
         "none": _e(_("No comments yet.")),
+        "withdraw": _e(_("Withdraw")),
+        "confirm": _e(_("Withdraw your comment? Others will no longer see it.")),
     }
 
 
@@ -41,7 +43,7 @@ def comment_threads(request: HttpRequest, detail: Detail, can_annotate: bool) ->
     if not detail.threads:
         return SafeString(f'<p class="muted">{words["none"]}</p>')
     pk = int(detail.statement.pk)
-    form = ""
+    form = csrf = ""
     if can_annotate:
         url = _e(reverse("annotate_statement", args=[detail.workshop.slug, pk]))
         csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(get_token(request))}">'
@@ -55,6 +57,19 @@ def comment_threads(request: HttpRequest, detail: Detail, can_annotate: bool) ->
             '<textarea id="reply-{parent}" name="text" rows="2" required></textarea>'
             f'<button type="submit" class="button">{words["reply"]}</button></form></details>'
         )
+    viewer = detail.viewer.pk if detail.viewer is not None else None
+
+    def withdraw(annotation: Annotation) -> str:
+        """Its author's button to take it back, while the room may still comment."""
+        if not form or annotation.author_id != viewer:
+            return ""
+        url = _e(reverse("withdraw_annotation", args=[detail.workshop.slug, pk, annotation.pk]))
+        return (
+            f'<form method="post" action="{url}" class="inline-form withdraw-annotation" hx-post="{url}" '
+            f'hx-target="#statement-{pk}-annotations" hx-swap="outerHTML" hx-confirm="{words["confirm"]}">'
+            f'{csrf}<button type="submit" class="button small">{words["withdraw"]}</button></form>'
+        )
+
     parts = []
     for thread in detail.threads:
         comment = thread.comment
@@ -62,10 +77,11 @@ def comment_threads(request: HttpRequest, detail: Detail, can_annotate: bool) ->
         parts.append(
             f'<div class="thread"><p class="comment"><span class="comment-kind">{kind}</span> '
             f"<strong>{_name(comment, words)}</strong>: {linebreaksbr(comment.text, autoescape=True)}</p>"
+            + withdraw(comment)
         )
         parts.extend(
             f'<p class="comment reply"><strong>{_name(reply, words)}</strong>: '
-            f"{linebreaksbr(reply.text, autoescape=True)}</p>"
+            f"{linebreaksbr(reply.text, autoescape=True)}</p>" + withdraw(reply)
             for reply in thread.replies
         )
         if form:
