@@ -278,6 +278,15 @@ def test_it_comments_and_replies_on_a_statement(workshop, alice, bob, claim):
     assert [a["text"] for a in listed] == ["Source?", "See the report."]
 
 
+def test_an_author_withdraws_their_own_comment_and_no_one_elses(workshop, alice, bob, claim):
+    mine = annotate(alice, "comment", "Second thoughts.", statement=claim)
+    assert_error(as_participant(bob).delete(url(workshop, f"annotations/{mine.pk}/")), 403, "not_allowed")
+    assert as_participant(alice).delete(url(workshop, f"annotations/{mine.pk}/")).status_code == 204
+    assert Annotation.objects.get(pk=mine.pk).is_hidden
+    seen = {a["id"] for a in as_participant(bob).get(url(workshop, "annotations/")).json()["results"]}
+    assert mine.pk not in seen
+
+
 def test_it_keeps_other_peoples_flags_and_hidden_comments_from_participants(workshop, alice, bob, claim):
     flag = annotate(alice, "flag", "Off topic.", statement=claim)
     hidden = annotate(alice, "comment", "Rude words.", statement=claim)

@@ -155,6 +155,20 @@ class AnnotationDetail(GenericAPIView):
         annotation = get_in(visible_annotations(workshop, seat), annotation_id, "annotation")
         return Response(s.AnnotationSerializer(annotation).data)
 
+    @extend_schema(
+        tags=TAG,
+        summary="Withdraw one's own comment, question or tag",
+        description="Hidden as a moderator would hide it, and kept in the log. Refused (400) for a "
+        "comment others have replied to, 403 for someone else's.",
+        operation_id="annotation_withdraw",
+        responses={204: None},
+    )
+    def delete(self, request, slug, annotation_id):
+        workshop, seat = seated(request, slug)
+        annotation = get_in(visible_annotations(workshop, seat), annotation_id, "annotation")
+        domain.withdraw_annotation(seat, annotation)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class DocumentList(ListModelMixin, GenericAPIView):
     serializer_class = s.DocumentSerializer
