@@ -217,3 +217,37 @@ def test_a_rename_by_a_moderator_shows_in_the_participants_own_header(workshop, 
     rename_participant(moderator_seat(workshop, workshop.owner), robbie, "Robin")
     page.wait_for_function("() => document.querySelector('#whoami').textContent.includes('You are Robin')")
     assert page.evaluate("window.__noReload") is True
+
+
+def test_a_confirmation_is_left_to_be_read_before_a_live_refresh_replaces_it(workshop, position, live_server_url, page):
+    """The reader adds a reason; the panel shows it with "Added to the map." Someone answers it at
+    once: the panel catches up with the answer (its parent is open), but only once the confirmation
+    has been shown for a while."""
+    join(page, live_server_url, workshop, "Quick writer")
+    page.goto(f"{live_server_url}/w/{workshop.slug}/s/{position.pk}/")
+    page.evaluate("window.__noReload = true")
+    page.click("#reply-box > summary")
+    page.check("#reply-form input[name=relation][value=supports]")
+    page.fill("#reply-text", "Shared data lets others check the work")
+    page.click("#reply-form button[type=submit]")
+    page.wait_for_selector("#detail .note[role=status] >> text=Added to the map.")
+    mine = Statement.objects.get(text="Shared data lets others check the work")
+    other = join_workshop(workshop, "Other writer")
+    add_statement(other, mine, Statement.Kind.CLAIM, "Checking takes time nobody has", relation="opposes")
+    page.wait_for_timeout(2000)  # the panel's refresh is due after 300 ms
+    assert page.locator("#detail .note[role=status] >> text=Added to the map.").count() == 1
+    page.wait_for_function(
+        "() => document.querySelector('#detail').textContent.includes('Checking takes time nobody has')", timeout=8000
+    )
+    assert page.evaluate("window.__noReload") is True
+
+
+def test_a_reason_added_to_the_open_statement_shows_in_its_panel(workshop, position, live_server_url, page):
+    join(page, live_server_url, workshop, "Reader")
+    page.goto(f"{live_server_url}/w/{workshop.slug}/s/{position.pk}/")
+    page.evaluate("window.__noReload = true")
+    add_statement(
+        join_workshop(workshop, "Writer"), position, Statement.Kind.CLAIM, "Open data builds trust", relation="supports"
+    )
+    page.wait_for_function("() => document.querySelector('#detail').textContent.includes('Open data builds trust')")
+    assert page.evaluate("window.__noReload") is True

@@ -35,6 +35,8 @@ def payload(event: Event) -> dict:
         "statement": event.statement_id,
         "relation": data.get("relation_id"),
         "kind": data.get("kind"),
+        # What a new statement or link speaks to: a panel showing it lists its reasons.
+        "parent": data.get("parent"),
     }
 
 

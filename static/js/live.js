@@ -109,7 +109,26 @@
   // comment being written, an edit under way): it catches up once the draft is sent or undone.
   var DRAFT_RETRY = 1500;
 
+  // A confirmation just shown ("Added to the map.", "Your comment is posted.") is left to be read
+  // for a few seconds before a live refresh replaces the region holding it.
+  var NOTE_READING = 4000;
+
+  function noteBeingRead(element) {
+    var now = Date.now();
+    return Array.prototype.some.call(element.querySelectorAll(".note[role=status]"), function (note) {
+      if (!note.dataset.shownAt) note.dataset.shownAt = String(now);
+      return now - Number(note.dataset.shownAt) < NOTE_READING;
+    });
+  }
+
+  document.addEventListener("htmx:after:swap", function () {
+    document.querySelectorAll(".note[role=status]:not([data-shown-at])").forEach(function (note) {
+      note.dataset.shownAt = String(Date.now());
+    });
+  });
+
   function hasDraft(element) {
+    if (element && noteBeingRead(element)) return true;
     var fields = element ? element.querySelectorAll("textarea, input:not([type=hidden]), select") : [];
     return Array.prototype.some.call(fields, function (field) {
       // A form sent back with an error holds the words it refused as their defaults (marked
@@ -173,7 +192,8 @@
       later("tallies", delay, function () { refreshTallies(urls.talliesUrl); });
     }
     var open = openStatementId();
-    var aboutOpen = open && data.statement && String(data.statement) === open;
+    var aboutOpen = open && ((data.statement && String(data.statement) === open) ||
+      (name === "map" && data.parent && String(data.parent) === open));
     if (aboutOpen && name === "tally" && !phase) {
       // Others' votes change only the panel's vote widget: set in place, or fetched when it cannot be.
       if (!setWidgetTally(open, data)) {
