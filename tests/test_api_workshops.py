@@ -162,7 +162,7 @@ def test_it_rate_limits_join_code_guessing_with_429(client, workshop, settings):
         assert_error(client.post(f"{API}/join/", {"code": "WRONGWRONG"}, format="json"), 404, "not_found", "code")
     response = client.post(f"{API}/join/", {"code": workshop.join_code, "display_name": "Late"}, format="json")
     assert_error(response, 429, "rate_limited")
-    assert response["Retry-After"]
+    assert 590 <= int(response["Retry-After"]) <= 600  # when the window closes, not a fixed minute
     assert not Participant.objects.filter(display_name="Late").exists()
 
 

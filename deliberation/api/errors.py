@@ -72,8 +72,8 @@ def exception_handler(exc, context):
     if isinstance(exc, domain.DomainError):
         fields = {exc.field: [exc.message]} if exc.field else None
         body, code = error_body(exc.message, domain_code(exc), fields), exc.status
-        if exc.status == 429:
-            headers["Retry-After"] = "60"
+        if isinstance(exc, domain.RateLimited):
+            headers["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, (RequestDataTooBig, TooManyFieldsSent)):
         body, code = error_body(_("The request body is too large."), "too_large"), 413
     elif isinstance(exc, Http404):

@@ -41,6 +41,7 @@ class Conflict(DomainError):
 
 class RateLimited(DomainError):
     status = 429
+    retry_after = 60  # seconds, for a Retry-After header; `wait` sets the real one
 
     @classmethod
     def wait(cls, seconds: float) -> "RateLimited":
@@ -56,4 +57,6 @@ class RateLimited(DomainError):
         else:
             hours = math.ceil(wait / 3600)
             amount = ngettext("about %(n)d hour", "about %(n)d hours", hours) % {"n": hours}
-        return cls(_("Too many attempts in a short time. Please wait %(wait)s and try again.") % {"wait": amount})
+        error = cls(_("Too many attempts in a short time. Please wait %(wait)s and try again.") % {"wait": amount})
+        error.retry_after = wait
+        return error
