@@ -112,8 +112,8 @@ def csrf_cookie_and_header() -> tuple[dict, dict]:
 async def seated_client(base_url: str, participant, **kwargs) -> httpx.AsyncClient:
     """An HTTP client holding `participant`'s seat: its own seat cookie, as on its own phone.
 
-    Seats are taken through the personal resume link (the join form is rate limited per address,
-    and every simulated person here comes from 127.0.0.1)."""
+    Seats are taken through the personal resume link, which is quicker than the join form and
+    keeps the join limits (per browser and per address) out of what these tests measure."""
     cookies, headers = csrf_cookie_and_header()
     client = httpx.AsyncClient(
         base_url=base_url,
