@@ -251,3 +251,26 @@ def test_a_reason_added_to_the_open_statement_shows_in_its_panel(workshop, posit
     )
     page.wait_for_function("() => document.querySelector('#detail').textContent.includes('Open data builds trust')")
     assert page.evaluate("window.__noReload") is True
+
+
+def test_tallies_hidden_until_voting_are_asked_for_and_follow(make_workshop, live_server_url, page):
+    """Where results wait for a vote, a vote event carries no figures: the page asks for the tallies
+    it may show, and the reader can open a statement meanwhile."""
+    workshop = make_workshop(hide_results_until_voted=True)
+    owner = workshop.participants.get()
+    position = add_statement(owner, workshop.root(), Statement.Kind.POSITION, "Pool climate data across borders")
+    other = add_statement(owner, workshop.root(), Statement.Kind.POSITION, "Keep sensitive research national")
+    join(page, live_server_url, workshop, "Voter")
+    reader = workshop.participants.get(display_name="Voter")
+    cast_vote(reader, Vote.Kind.AGREEMENT, 2, statement=position)
+    page.reload()
+    page.evaluate("window.__noReload = true")
+    tally = f"#statement-{position.pk}-tally"
+    page.wait_for_function(f"() => document.querySelector('{tally}').textContent.includes('▲ 1')")
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    cast_vote(join_workshop(workshop, "Another voter"), Vote.Kind.AGREEMENT, 1, statement=position)
+    page.click(f"#outline a.node-open[href$='/s/{other.pk}/']")
+    page.wait_for_function(f"() => document.querySelector('{tally}').textContent.includes('▲ 2')")
+    page.wait_for_selector(f"#detail [data-statement-id='{other.pk}']")
+    assert [url for url in asked if "/tallies/" in url]
