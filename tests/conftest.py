@@ -57,6 +57,13 @@ def bob(workshop):
 
 
 @pytest.fixture
+def mod_client(client, moderator_user):
+    """The test client, signed in as the workshop's moderator."""
+    client.force_login(moderator_user)
+    return client
+
+
+@pytest.fixture
 def as_bob(client, bob):
     """The test client, seated as Bob."""
     client.get(f"/resume/{bob.resume_token}")

@@ -6,22 +6,15 @@ import pytest
 
 from deliberation.domain import add_statement, join_workshop
 from deliberation.models import Statement
+from tests.browser_helpers import join
 
 pytestmark = pytest.mark.browser
 
 ACTIVE = "() => { const a = document.activeElement; return a === document.body ? 'body' : (a.id || a.className); }"
 
 
-def join(page, live_server_url, workshop):
-    page.goto(live_server_url + "/")
-    page.fill("#join-code", workshop.display_join_code)
-    page.fill("#join-name", "Kay")
-    page.click("#join-form button[type=submit]")
-    page.wait_for_url(f"**/w/{workshop.slug}/")
-
-
 def test_a_vote_by_keyboard_keeps_the_focus_on_its_button(workshop, position, live_server_url, page):
-    join(page, live_server_url, workshop)
+    join(page, live_server_url, workshop, "Kay")
     page.goto(f"{live_server_url}/w/{workshop.slug}/s/{position.pk}/")
     widget = f"#statement-{position.pk}-votes"
     page.focus(f"{widget} button.agree-1")
@@ -40,7 +33,7 @@ def test_a_live_outline_refresh_keeps_the_focused_statement_in_place(workshop, l
         for n in range(40)
     ]
     page.set_viewport_size({"width": 1280, "height": 700})
-    join(page, live_server_url, workshop)
+    join(page, live_server_url, workshop, "Kay")
     target = statements[20]
     item = f"#outline-{target.pk}"
     page.evaluate(f"document.querySelector('{item}').scrollIntoView({{block: 'center'}})")

@@ -7,17 +7,9 @@ import pytest
 
 from deliberation.domain import add_statement, annotate, cast_vote, edit_statement, join_workshop
 from deliberation.models import Statement, Vote
+from tests.browser_helpers import join, write_reply
 
 pytestmark = pytest.mark.browser
-
-
-def join(page, live_server_url, workshop, name):
-    page.goto(live_server_url + "/")
-    page.fill("#join-code", workshop.display_join_code)
-    page.fill("#join-name", name)
-    page.click("#join-form button[type=submit]")
-    page.wait_for_url(f"**/w/{workshop.slug}/")
-    page.evaluate("window.__noReload = true")
 
 
 def test_changes_by_others_appear_without_a_reload(workshop, live_server_url, page, chromium):
@@ -195,9 +187,7 @@ def test_a_refused_reply_keeps_its_words_and_error_through_live_refreshes(worksh
     join(page, live_server_url, workshop, "Late writer")
     page.goto(f"{live_server_url}/w/{workshop.slug}/s/{position.pk}/")
     page.evaluate("window.__noReload = true")
-    page.click("#reply-box > summary")
-    page.check("#reply-form input[name=relation][value=supports]")
-    page.fill("#reply-text", "A reason written just too late")
+    write_reply(page, "A reason written just too late")
     set_phase(moderator_seat(workshop, workshop.owner), workshop, Phase.VOTE)
     page.click("#reply-form button[type=submit]")
     page.wait_for_selector("#reply-form .form-error")
@@ -226,9 +216,7 @@ def test_a_confirmation_is_left_to_be_read_before_a_live_refresh_replaces_it(wor
     join(page, live_server_url, workshop, "Quick writer")
     page.goto(f"{live_server_url}/w/{workshop.slug}/s/{position.pk}/")
     page.evaluate("window.__noReload = true")
-    page.click("#reply-box > summary")
-    page.check("#reply-form input[name=relation][value=supports]")
-    page.fill("#reply-text", "Shared data lets others check the work")
+    write_reply(page, "Shared data lets others check the work")
     page.click("#reply-form button[type=submit]")
     page.wait_for_selector("#detail .note[role=status] >> text=Added to the map.")
     mine = Statement.objects.get(text="Shared data lets others check the work")

@@ -7,16 +7,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from deliberation.domain import add_statement, moderator_seat
 from deliberation.models import Phase, Statement, Workshop
+from tests.browser_helpers import join
 
 pytestmark = pytest.mark.browser
-
-
-def join(page, live_server_url, workshop, name):
-    page.goto(live_server_url + "/")
-    page.fill("#join-code", workshop.display_join_code)
-    page.fill("#join-name", name)
-    page.click("#join-form button[type=submit]")
-    page.wait_for_url(f"**/w/{workshop.slug}/")
 
 
 def sign_in(page, live_server_url, next_path):

@@ -5,16 +5,13 @@ the source fields evidence needs as soon as evidence is chosen."""
 import pytest
 
 from deliberation.domain import moderator_seat, set_timer
+from tests.browser_helpers import join, write_reply
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_banner_says_time_is_up_at_zero(workshop, moderator_user, live_server_url, page):
-    page.goto(live_server_url + "/")
-    page.fill("#join-code", workshop.display_join_code)
-    page.fill("#join-name", "Sam")
-    page.click("#join-form button[type=submit]")
-    page.wait_for_url(f"**/w/{workshop.slug}/")
+    join(page, live_server_url, workshop, "Sam")
     set_timer(moderator_seat(workshop, moderator_user), workshop, 3)
     page.wait_for_selector("#banners .banner-timer")  # the live update brings the countdown
     page.wait_for_function("() => document.querySelector('#banners .banner-timer').textContent === 'Time is up.'")
@@ -23,11 +20,7 @@ def test_the_banner_says_time_is_up_at_zero(workshop, moderator_user, live_serve
 def test_an_action_that_cannot_reach_the_server_says_so(workshop, position, live_server_url, page):
     """A vote sent while the network is down is not silently lost: the page says it was not saved,
     and the next vote that gets through clears the notice."""
-    page.goto(live_server_url + "/")
-    page.fill("#join-code", workshop.display_join_code)
-    page.fill("#join-name", "Sam")
-    page.click("#join-form button[type=submit]")
-    page.wait_for_url(f"**/w/{workshop.slug}/")
+    join(page, live_server_url, workshop, "Sam")
     page.goto(f"{live_server_url}/w/{workshop.slug}/s/{position.pk}/")
     widget = f"#statement-{position.pk}-votes"
     assert page.locator("#request-failed").is_hidden()
@@ -44,13 +37,9 @@ def test_an_action_that_cannot_reach_the_server_says_so(workshop, position, live
 
 
 def test_choosing_evidence_opens_its_source_fields(workshop, position, live_server_url, page):
-    page.goto(live_server_url + "/")
-    page.fill("#join-code", workshop.display_join_code)
-    page.fill("#join-name", "Sam")
-    page.click("#join-form button[type=submit]")
-    page.wait_for_url(f"**/w/{workshop.slug}/")
+    join(page, live_server_url, workshop, "Sam")
     page.goto(f"{live_server_url}/w/{workshop.slug}/s/{position.pk}/")
-    page.click("#reply-box > summary")
+    write_reply(page, "A survey says so")
     assert not page.is_visible("#reply-citation")
     page.check("#reply-form input[name=kind][value=evidence]")
     page.wait_for_selector("#reply-citation", state="visible")

@@ -5,6 +5,7 @@ import pytest
 
 from deliberation.domain import ban_participant, moderator_seat
 from deliberation.models import Participant
+from tests.browser_helpers import join
 
 
 @pytest.mark.django_db
@@ -22,11 +23,7 @@ def test_an_htmx_request_without_a_seat_is_sent_to_joining_as_a_whole_page(clien
 def test_a_removed_participant_is_taken_to_the_join_page_which_says_why(
     workshop, moderator_user, live_server_url, page
 ):
-    page.goto(live_server_url + "/")
-    page.fill("#join-code", workshop.display_join_code)
-    page.fill("#join-name", "Rowan")
-    page.click("#join-form button[type=submit]")
-    page.wait_for_url(f"**/w/{workshop.slug}/")
+    join(page, live_server_url, workshop, "Rowan")
 
     rowan = Participant.objects.get(workshop=workshop, display_name="Rowan")
     ban_participant(moderator_seat(workshop, moderator_user), rowan, reason="spam")

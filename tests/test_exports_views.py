@@ -26,12 +26,6 @@ def seated(participant) -> Client:
 
 
 @pytest.fixture
-def mod_client(client, moderator_user):
-    client.force_login(moderator_user)
-    return client
-
-
-@pytest.fixture
 def full_map(workshop, alice, bob, position, claim):
     cast_vote(alice, "agreement", 1, statement=claim)
     cast_vote(bob, "agreement", -1, statement=position)

@@ -37,12 +37,6 @@ def pat(room):
     return join_workshop(room, "Pat")
 
 
-@pytest.fixture
-def mod_client(client, moderator_user):
-    client.force_login(moderator_user)
-    return client
-
-
 def url(name, workshop, *args):
     return reverse(name, args=[workshop.slug, *args])
 

@@ -14,12 +14,6 @@ HX = {"HTTP_HX_REQUEST": "true"}
 Kind = Statement.Kind
 
 
-@pytest.fixture
-def mod_client(client, moderator_user):
-    client.force_login(moderator_user)
-    return client
-
-
 def merge_url(workshop, name="moderate_merge"):
     return reverse(name, args=[workshop.slug])
 

@@ -10,12 +10,6 @@ pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def mod_client(client, moderator_user):
-    client.force_login(moderator_user)
-    return client
-
-
 def url(name, workshop, *args):
     return reverse(name, args=[workshop.slug, *args])
 

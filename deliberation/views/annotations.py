@@ -52,11 +52,7 @@ def annotate_statement(request: HttpRequest, slug: str, statement_id: int) -> Ht
             annotation_error=error,
             annotation_values={"kind": kind, "text": data.get("text", ""), "parent": data.get("parent", "")},
         )
-    note = NOTES[kind]
-    if not request.htmx:
-        messages.success(request, note)
-        return redirect(reverse("statement", args=[slug, statement.pk]) + f"#statement-{statement.pk}-annotations")
-    return render_statement(request, workshop, participant, statement, fragment="annotations", annotation_note=note)
+    return _annotations_changed(request, workshop, participant, statement, NOTES[kind])
 
 
 @require_POST
@@ -80,10 +76,17 @@ def withdraw(request: HttpRequest, slug: str, statement_id: int, annotation_id: 
             status=error.status,
             annotation_error=error,
         )
-    note = _("Withdrawn.")
+    return _annotations_changed(request, workshop, participant, statement, _("Withdrawn."))
+
+
+def _annotations_changed(request, workshop, participant, statement, note: str) -> HttpResponse:
+    """After a change to a statement's comments: for htmx its comments with `note`, otherwise
+    the statement's page at its comments, with `note` as a message."""
     if not request.htmx:
         messages.success(request, note)
-        return redirect(reverse("statement", args=[slug, statement.pk]) + f"#statement-{statement.pk}-annotations")
+        return redirect(
+            reverse("statement", args=[workshop.slug, statement.pk]) + f"#statement-{statement.pk}-annotations"
+        )
     return render_statement(request, workshop, participant, statement, fragment="annotations", annotation_note=note)
 
 
