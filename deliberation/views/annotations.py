@@ -42,16 +42,8 @@ def annotate_statement(request: HttpRequest, slug: str, statement_id: int) -> Ht
         check_named("annotation", f"participant:{participant.pk}")
         annotate(participant, kind, data.get("text", ""), statement=statement, parent=parent)
     except DomainError as error:
-        return render_statement(
-            request,
-            workshop,
-            participant,
-            statement,
-            fragment="annotations",
-            status=error.status,
-            annotation_error=error,
-            annotation_values={"kind": kind, "text": data.get("text", ""), "parent": data.get("parent", "")},
-        )
+        values = {"kind": kind, "text": data.get("text", ""), "parent": data.get("parent", "")}
+        return _annotations_refused(request, workshop, participant, statement, error, values)
     return _annotations_changed(request, workshop, participant, statement, NOTES[kind])
 
 
@@ -67,16 +59,22 @@ def withdraw(request: HttpRequest, slug: str, statement_id: int, annotation_id: 
             raise InvalidInput(_("That comment is no longer here."), field="annotation")
         withdraw_annotation(participant, annotation)
     except DomainError as error:
-        return render_statement(
-            request,
-            workshop,
-            participant,
-            statement,
-            fragment="annotations",
-            status=error.status,
-            annotation_error=error,
-        )
+        return _annotations_refused(request, workshop, participant, statement, error)
     return _annotations_changed(request, workshop, participant, statement, _("Withdrawn."))
+
+
+def _annotations_refused(request, workshop, participant, statement, error, values=None) -> HttpResponse:
+    """The statement's comments again, with the error and what was typed (`values`): a 4xx."""
+    return render_statement(
+        request,
+        workshop,
+        participant,
+        statement,
+        fragment="annotations",
+        status=error.status,
+        annotation_error=error,
+        annotation_values=values or {},
+    )
 
 
 def _annotations_changed(request, workshop, participant, statement, note: str) -> HttpResponse:
