@@ -220,9 +220,24 @@
     });
   }
 
+  // The stream refuses (403) a browser without a seat: a moderator removed this participant while
+  // the stream was opening or away, so the event that says so never reached this page. The head
+  // count is asked for instead: its answer to a browser without a seat takes the whole page to the
+  // join page, which says why. With a seat, its answer changes nothing here.
+  function whenRefused(stream, event) {
+    var detail = event.detail || {};
+    var status = detail.status || (detail.ctx && detail.ctx.response && detail.ctx.response.status);
+    if (status === 403 && window.htmx) {
+      window.htmx.ajax("GET", stream.dataset.countUrl, { source: "#live-stream", swap: "none" }).catch(function () {});
+    }
+  }
+
   function connect() {
     var stream = document.getElementById("live-stream");
     if (!stream) return;
+    // The first connection is an htmx request; reconnections are the SSE extension's own.
+    stream.addEventListener("htmx:response:error", function (event) { whenRefused(stream, event); });
+    stream.addEventListener("htmx:sse:error", function (event) { whenRefused(stream, event); });
     Object.keys(DELAYS).forEach(function (name) {
       stream.addEventListener(name, function (event) {
         var data = {};
