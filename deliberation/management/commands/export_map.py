@@ -1,7 +1,10 @@
 """Export a workshop's map in one of the registered formats.
 
     manage.py export_map SLUG --format json                      # to stdout
-    manage.py export_map SLUG --format aif --output map.json --include-hidden --no-votes --anonymise
+    manage.py export_map SLUG --format aif --output map.json --include-hidden --no-votes --with-names
+
+People are named P1, P2, … unless `--with-names` is given, as in the site's own exports: a file
+leaves the room more easily than a page does.
 
 `manage.py export_map --help` lists the format keys.
 """
@@ -23,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="Write to this file instead of standard output.")
         parser.add_argument("--include-hidden", action="store_true", help="Include hidden and pending items.")
         parser.add_argument("--no-votes", action="store_true", help="Leave the votes out.")
-        parser.add_argument("--anonymise", action="store_true", help="Name participants P1, P2, … instead.")
+        parser.add_argument(
+            "--with-names", action="store_true", help="Name participants as they called themselves, not P1, P2, …"
+        )
 
     def handle(self, *args, slug: str, key: str, output: str | None, **options):
         workshop = Workshop.objects.filter(slug=slug).first()
@@ -32,7 +37,7 @@ class Command(BaseCommand):
         chosen = ExportOptions(
             include_hidden=options["include_hidden"],
             include_votes=not options["no_votes"],
-            anonymise=options["anonymise"],
+            anonymise=not options["with_names"],
         )
         content = export_workshop(workshop, key, chosen)
         if output:
