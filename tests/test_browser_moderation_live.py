@@ -133,3 +133,28 @@ def test_a_second_console_follows_the_first_and_keeps_what_is_typed(room, live_s
     for console in (first, second):
         reflects(console, "() => document.querySelector('#controls').textContent.includes('1 waiting for approval')")
     assert second.input_value("#note-text") == "Half-written note"
+
+
+def test_an_untouched_console_field_follows_another_moderator(room, live_server_url, moderator_pages):
+    first = moderator_pages(live_server_url, "mod", f"/moderate/w/{room.slug}/")
+    second = moderator_pages(live_server_url, "comod", f"/moderate/w/{room.slug}/")
+
+    # The second moderator has not touched the note box, but has sent a timer the console refused.
+    second.fill("#timer-minutes", "soon")
+    second.click("#controls button:has-text('Start')")
+    second.wait_for_selector("#card-timer .form-error")
+    second.click("h1")  # the focus leaves the console's fields
+
+    first.fill("#note-text", "Coffee at 11")
+    first.click("#controls button:has-text('Publish note')")
+    reflects(second, "() => document.querySelector('#card-note .note-now').textContent.includes('Coffee at 11')")
+    reflects(second, "() => document.querySelector('#note-text').value === 'Coffee at 11'")  # the box follows
+    assert second.input_value("#timer-minutes") == "soon"  # what was refused stays, to be put right
+
+    # Once the second moderator types in the box, a newer note no longer replaces their words.
+    second.fill("#note-text", "Lunch at 1")
+    second.click("h1")
+    first.fill("#note-text", "Coffee at 11:30")
+    first.click("#controls button:has-text('Publish note')")
+    reflects(second, "() => document.querySelector('#card-note .note-now').textContent.includes('11:30')")
+    assert second.input_value("#note-text") == "Lunch at 1"

@@ -76,6 +76,31 @@
     else mark(row);
   });
 
+  // hx-preserve keeps a field through a live refresh of its region, as the moderator left it. A
+  // field they have not touched is let go instead (its id dropped just before the swap, so htmx
+  // finds nothing to keep), and shows the room as it is now: the note another moderator has just
+  // published, say. A field in use, or sent back refused (data-refused), is kept.
+  function touched(field) {
+    if (field === document.activeElement) return true;
+    if (field.hasAttribute("data-refused") && field.value.trim()) return true;
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (option) { return option.selected !== option.defaultSelected; });
+    }
+    return field.value !== field.defaultValue;
+  }
+
+  document.addEventListener("htmx:before:swap", function (event) {
+    ((event.detail && event.detail.tasks) || []).forEach(function (task) {
+      var region = task.target;
+      if (!region || !region.contains || !task.fragment || !task.fragment.querySelectorAll) return;
+      task.fragment.querySelectorAll("[hx-preserve][id]").forEach(function (incoming) {
+        var field = document.getElementById(incoming.id);
+        if (field && region.contains(field) && !touched(field)) field.removeAttribute("id");
+      });
+    });
+  });
+
   function tick() {
     document.querySelectorAll("[data-ends-at]").forEach(function (el) {
       var left = Math.max(0, Math.round((Date.parse(el.dataset.endsAt) - Date.now()) / 1000));
