@@ -586,6 +586,7 @@ class Annotation(models.Model):
     is_hidden = models.BooleanField(default=False)
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)  # readers are told a comment was changed
 
     objects = AnnotationQuerySet.as_manager()
 

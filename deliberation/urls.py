@@ -57,6 +57,11 @@ urlpatterns = [
         annotations.withdraw,
         name="withdraw_annotation",
     ),
+    path(
+        "w/<slug:slug>/s/<int:statement_id>/annotations/<int:annotation_id>/edit/",
+        annotations.edit,
+        name="edit_annotation",
+    ),
     path("w/<slug:slug>/r/<int:relation_id>/vote/", votes.vote_relation, name="vote_relation"),
     path("w/<slug:slug>/documents/", documents.document_list, name="documents"),
     path("w/<slug:slug>/documents/<int:document_id>/", documents.document_page, name="document"),

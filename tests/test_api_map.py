@@ -287,6 +287,19 @@ def test_an_author_withdraws_their_own_comment_and_no_one_elses(workshop, alice,
     assert mine.pk not in seen
 
 
+def test_an_author_changes_their_own_comment_and_no_one_elses(workshop, alice, bob, claim):
+    mine = annotate(alice, "comment", "Second thoughts.", statement=claim)
+    path = url(workshop, f"annotations/{mine.pk}/")
+    assert_error(as_participant(bob).patch(path, {"text": "Bob's words"}, format="json"), 403, "not_allowed")
+    assert_error(as_participant(alice).patch(path, {"text": "  "}, format="json"), 400, "invalid", "text")
+    changed = as_participant(alice).patch(path, {"text": "Third thoughts."}, format="json")
+    assert changed.status_code == 200
+    assert changed.json()["text"] == "Third thoughts." and changed.json()["edited_at"]
+    seen = as_participant(bob).get(path).json()
+    assert (seen["text"], seen["edited_at"]) == ("Third thoughts.", changed.json()["edited_at"])
+    assert Event.objects.filter(verb="annotation.edited").count() == 1
+
+
 def test_it_keeps_other_peoples_flags_and_hidden_comments_from_participants(workshop, alice, bob, claim):
     flag = annotate(alice, "flag", "Off topic.", statement=claim)
     hidden = annotate(alice, "comment", "Rude words.", statement=claim)

@@ -156,3 +156,66 @@ def test_nobody_withdraws_someone_elses_comment_or_one_others_answered(as_bob, w
     response = as_bob.post(withdraw_url(workshop, position, answered), **HX)
     assert response.status_code == 400 and "Others have replied to this comment" in response.content.decode()
     assert not Annotation.objects.filter(is_hidden=True).exists()
+
+
+def edit_url(workshop, statement, annotation):
+    return f"/w/{workshop.slug}/s/{statement.pk}/annotations/{annotation.pk}/edit/"
+
+
+def test_an_author_changes_their_own_comment_and_readers_see_it_was_changed(as_bob, workshop, bob, alice, position):
+    comment = annotate(bob, "comment", "Funding doubles <b>soon</b>", statement=position)
+    others = annotate(alice, "question", "Says who?", statement=position, parent=comment)
+    panel = as_bob.get(f"/w/{workshop.slug}/s/{position.pk}/", **HX).content.decode()
+    assert edit_url(workshop, position, comment) in panel and edit_url(workshop, position, others) not in panel
+    assert "(changed)" not in panel
+
+    response = as_bob.post(edit_url(workshop, position, comment), {"text": "Funding <i>may</i> double"}, **HX)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Your comment is changed." in body
+    assert "Funding &lt;i&gt;may&lt;/i&gt; double" in body and "<i>may</i>" not in body  # escaped
+    assert "(changed)" in body and "Says who?" in body  # the reply stays under it
+    stored = Annotation.objects.get(pk=comment.pk)
+    assert stored.text == "Funding <i>may</i> double" and stored.edited_at is not None
+    logged = Event.objects.get(verb="annotation.edited")
+    assert (logged.actor, logged.payload["before"], logged.payload["after"]) == (
+        bob,
+        "Funding doubles <b>soon</b>",
+        "Funding <i>may</i> double",
+    )
+
+
+def test_a_refused_change_keeps_the_words_and_changes_nothing(as_bob, workshop, bob, alice, position):
+    comment = annotate(bob, "comment", "First words", statement=position)
+    others = annotate(alice, "comment", "Alice's words", statement=position)
+    tag = annotate(bob, "tag", "funding", statement=position)
+    response = as_bob.post(edit_url(workshop, position, others), {"text": "Not yours"}, **HX)
+    assert response.status_code == 403 and "only change your own comments" in response.content.decode()
+    response = as_bob.post(edit_url(workshop, position, tag), {"text": "other"}, **HX)
+    assert response.status_code == 400 and "Only comments and questions can be changed" in response.content.decode()
+
+    too_long = "x" * (workshop.max_text_length + 1)
+    response = as_bob.post(edit_url(workshop, position, comment), {"text": too_long}, **HX)
+    body = response.content.decode()
+    assert response.status_code == 400 and "this workshop allows at most" in body
+    form = re.search(r'<details class="edit-comment" open>.*?</details>', body, re.S).group(0)
+    assert too_long in form and "data-refused" in form  # the words come back to be put right
+
+    workshop.phase = "closed"
+    workshop.save()
+    response = as_bob.post(edit_url(workshop, position, comment), {"text": "Too late"}, **HX)
+    assert response.status_code == 403
+    assert list(Annotation.objects.order_by("pk").values_list("text", flat=True)) == [
+        "First words",
+        "Alice's words",
+        "funding",
+    ]
+    assert not Annotation.objects.filter(edited_at__isnull=False).exists()
+    assert not Event.objects.filter(verb="annotation.edited").exists()
+
+
+def test_the_same_words_again_are_no_change(as_bob, workshop, bob, position):
+    comment = annotate(bob, "comment", "Steady", statement=position)
+    response = as_bob.post(edit_url(workshop, position, comment), {"text": "  Steady  "}, **HX)
+    assert response.status_code == 200 and "(changed)" not in response.content.decode()
+    assert Annotation.objects.get(pk=comment.pk).edited_at is None
+    assert not Event.objects.filter(verb="annotation.edited").exists()

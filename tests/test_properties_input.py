@@ -12,6 +12,7 @@ from deliberation.domain import (
     add_statement,
     annotate,
     cast_vote,
+    edit_annotation,
     join_workshop,
     link_statements,
 )
@@ -75,6 +76,16 @@ def test_it_links_or_refuses_cleanly(workshop, alice, position, claim, relation)
 @given(kind=words | st.sampled_from(["comment", "question", "tag", "flag", "highlight"]), text=texts)
 def test_it_annotates_or_refuses_cleanly(workshop, alice, position, kind, text):
     attempt(lambda: annotate(alice, kind, text, statement=position))
+
+
+@FAST
+@given(text=texts)
+def test_it_changes_a_comment_or_refuses_cleanly(workshop, alice, position, text):
+    comment = Annotation.objects.filter(author=alice, kind="comment").first()
+    comment = comment or annotate(alice, "comment", "A first wording.", statement=position)
+    before = Annotation.objects.get(pk=comment.pk).text
+    if not attempt(lambda: edit_annotation(alice, comment, text)):
+        assert Annotation.objects.get(pk=comment.pk).text == before
 
 
 @FAST

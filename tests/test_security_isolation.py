@@ -91,6 +91,8 @@ def test_it_changes_nothing_of_another_workshop(two_rooms):
             (f"{w}/s/{theirs.pk}/edit/", {"text": "Taken over by Mallory.", "version": str(theirs.version)}),
             (f"{w}/s/{theirs.pk}/withdraw/", {}),
             (f"{w}/s/{theirs.pk}/annotate/", {"kind": "flag", "text": "spam"}),
+            (f"{w}/s/{theirs.pk}/annotations/{note.pk}/edit/", {"text": "Mallory's words."}),
+            (f"{w}/s/{theirs.pk}/annotations/{note.pk}/withdraw/", {}),
             (f"{w}/s/{theirs.pk}/link/", {"parent": str(own.pk), "relation": "supports"}),
             (f"{w}/s/{own.pk}/link/", {"parent": str(theirs.pk), "relation": "opposes"}),
             (f"{w}/add/", {"kind": "claim", "relation": "opposes", "parent": str(theirs.pk), "text": "Injected."}),

@@ -12,7 +12,7 @@ import re
 import pytest
 from django.test import Client
 
-from deliberation.domain import add_statement, annotate, join_workshop
+from deliberation.domain import add_statement, annotate, edit_annotation, join_workshop
 from deliberation.models import Annotation, Participant, SourceDocument, Statement, Workshop
 from tests.seating import hold_seat
 
@@ -70,7 +70,8 @@ def hostile(make_workshop, moderator_user):
             source_citation=payload,
             source_quote=payload,
         )
-        annotate(person, "comment", f"{payload} comment {n}", statement=position)
+        comment = annotate(person, "comment", f"{payload} comment", statement=position)
+        edit_annotation(person, comment, f"{payload} comment {n}")  # the log keeps both wordings
         statements += [position, evidence]
     # What the forms refuse may still arrive by another path: store it directly.
     Statement.objects.filter(kind=Statement.Kind.EVIDENCE, workshop=workshop).update(source_url="javascript:alert(1)")

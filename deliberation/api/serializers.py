@@ -274,6 +274,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "is_hidden",
             "resolved_at",
             "created_at",
+            "edited_at",
         )
         read_only_fields = fields
 
@@ -292,6 +293,10 @@ class AnnotationCreateSerializer(serializers.Serializer):
     quote_exact = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT_LENGTH, default="")
     quote_prefix = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     quote_suffix = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class AnnotationEditSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=MAX_TEXT_LENGTH, help_text="The comment's new words.")
 
 
 class DocumentSerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 """The domain layer: one function per write. Each checks permission and phase, writes in one
 transaction and appends one Event. Views, the API and commands all call these; none knows HTTP."""
 
-from .annotations import annotate, withdraw_annotation
+from .annotations import annotate, edit_annotation, withdraw_annotation
 from .errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseError, RateLimited
 from .merge import duplicate_workshop, kinds_merge, merge_statements
 from .moderation import (
@@ -57,6 +57,7 @@ __all__ = [
     "cast_vote",
     "create_workshop",
     "duplicate_workshop",
+    "edit_annotation",
     "edit_statement",
     "find_workshop_by_code",
     "focus_statement",

@@ -1,6 +1,7 @@
 """Comments, questions, tags, flags and document highlights."""
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.models import Annotation, Participant, Phase, Relation, SourceDocument, Statement
@@ -125,4 +126,41 @@ def withdraw_annotation(actor: Participant, annotation: Annotation) -> Annotatio
     fresh.is_hidden = True
     fresh.save(update_fields=["is_hidden"])
     record(workshop, "annotation.withdrawn", actor, fresh.statement, annotation_id=fresh.pk, kind=fresh.kind)
+    return fresh
+
+
+@transaction.atomic
+def edit_annotation(actor: Participant, annotation: Annotation, text: str) -> Annotation:
+    """Authors put their own comment or question right while the room may still comment. Readers
+    see that it was changed (`edited_at`), and the log keeps both wordings, since replies may
+    answer the first."""
+    fresh = (
+        Annotation.objects.select_for_update(of=("self",)).select_related("workshop", "statement").get(pk=annotation.pk)
+    )
+    workshop = fresh.workshop
+    require_contributor(actor, workshop, _("change comments"))
+    if fresh.author_id != actor.pk:
+        raise NotAllowed(_("You can only change your own comments."))
+    if fresh.kind not in (Kind.COMMENT, Kind.QUESTION):
+        raise InvalidInput(_("Only comments and questions can be changed."), field="annotation")
+    require_phase(actor, workshop, Phase.CONTRIBUTE, Phase.VOTE, action=_("changing comments"))
+    if fresh.is_hidden:
+        raise InvalidInput(_("That comment is no longer shown, so it cannot be changed."), field="annotation")
+    text = clean_text(text, workshop, what=_("The comment"))
+    if text == fresh.text:
+        return fresh
+    before = fresh.text
+    fresh.text = text
+    fresh.edited_at = timezone.now()
+    fresh.save(update_fields=["text", "edited_at"])
+    record(
+        workshop,
+        "annotation.edited",
+        actor,
+        fresh.statement,
+        annotation_id=fresh.pk,
+        kind=fresh.kind,
+        before=before,
+        after=text,
+    )
     return fresh

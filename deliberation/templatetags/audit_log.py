@@ -43,6 +43,7 @@ VERB_LABELS = {
     "annotation.hidden": _("Comment, tag or highlight hidden or shown"),
     "annotation.resolved": _("Flag resolved"),
     "annotation.withdrawn": _("Comment or tag withdrawn by its author"),
+    "annotation.edited": _("Comment changed by its author"),
     "vote.cast": _("Vote cast"),
     "vote.retracted": _("Vote withdrawn"),
     "participant.joined": _("Participant joined"),

@@ -20,4 +20,6 @@ def vote_widget(context):
 @register.simple_tag(takes_context=True)
 def comment_threads(context):
     """The panel's comment threads (`views/comment_threads.py`)."""
-    return render_threads(context["request"], context["detail"], context["can"]["can_annotate"])
+    return render_threads(
+        context["request"], context["detail"], context["can"]["can_annotate"], context.get("annotation_values")
+    )

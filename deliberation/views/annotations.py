@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from deliberation.domain import DomainError, InvalidInput, annotate, withdraw_annotation
+from deliberation.domain import DomainError, InvalidInput, annotate, edit_annotation, withdraw_annotation
 from deliberation.models import Annotation
 from deliberation.ratelimit import check_named
 
@@ -53,14 +53,37 @@ def withdraw(request: HttpRequest, slug: str, statement_id: int, annotation_id: 
     """Take back one's own comment, question or tag; the panel's comments come back without it."""
     workshop, participant = require_seat(request, slug)
     statement = statement_in(workshop, participant, statement_id)
-    annotation = Annotation.objects.filter(statement=statement, pk=annotation_id, is_hidden=False).first()
     try:
-        if annotation is None:
-            raise InvalidInput(_("That comment is no longer here."), field="annotation")
-        withdraw_annotation(participant, annotation)
+        withdraw_annotation(participant, _shown_on(statement, annotation_id))
     except DomainError as error:
         return _annotations_refused(request, workshop, participant, statement, error)
     return _annotations_changed(request, workshop, participant, statement, _("Withdrawn."))
+
+
+@require_POST
+@domain_errors
+def edit(request: HttpRequest, slug: str, statement_id: int, annotation_id: int) -> HttpResponse:
+    """Change one's own comment or question; the panel's comments come back with the new words."""
+    workshop, participant = require_seat(request, slug)
+    statement = statement_in(workshop, participant, statement_id)
+    text = request.POST.get("text", "")
+    try:
+        annotation = _shown_on(statement, annotation_id)
+        check_named("annotation", f"participant:{participant.pk}")
+        edit_annotation(participant, annotation, text)
+    except DomainError as error:
+        return _annotations_refused(
+            request, workshop, participant, statement, error, {"edit": annotation_id, "text": text}
+        )
+    return _annotations_changed(request, workshop, participant, statement, _("Your comment is changed."))
+
+
+def _shown_on(statement, annotation_id: int) -> Annotation:
+    """One of the statement's shown annotations, or a refusal that it has gone meanwhile."""
+    annotation = Annotation.objects.filter(statement=statement, pk=annotation_id, is_hidden=False).first()
+    if annotation is None:
+        raise InvalidInput(_("That comment is no longer here."), field="annotation")
+    return annotation
 
 
 def _annotations_refused(request, workshop, participant, statement, error, values=None) -> HttpResponse:

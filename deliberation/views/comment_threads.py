@@ -1,5 +1,6 @@
 """A statement's comment threads in the detail panel (`{% comment_threads %}`): each comment or
-question with its replies, and a reply form where the viewer may answer.
+question with its replies, a reply form where the viewer may answer, and on the viewer's own
+comments a form to change and a button to withdraw them.
 
 An open panel re-fetches its comments whenever someone comments on its statement, which in a busy
 room is dozens of times a second across the room's pages. Through the template engine each thread
@@ -35,11 +36,20 @@ def _phrases(language: str | None) -> dict:
         "none": _e(_("No comments yet.")),
         "withdraw": _e(_("Withdraw")),
         "confirm": _e(_("Withdraw your comment? Others will no longer see it.")),
+        "change": _e(_("Change")),
+        "your_words": _e(_("Your comment")),
+        "save": _e(_("Save the change")),
+        "changed": _e(_("changed")),
     }
 
 
-def comment_threads(request: HttpRequest, detail: Detail, can_annotate: bool) -> SafeString:
+def comment_threads(
+    request: HttpRequest, detail: Detail, can_annotate: bool, refused: dict | None = None
+) -> SafeString:
+    """`refused`: the words of a change the server refused ({"edit": id, "text": …}), kept in
+    that comment's form, which is left open."""
     words = _phrases(get_language())
+    refused = refused or {}
     if not detail.threads:
         return SafeString(f'<p class="muted">{words["none"]}</p>')
     pk = int(detail.statement.pk)
@@ -70,18 +80,39 @@ def comment_threads(request: HttpRequest, detail: Detail, can_annotate: bool) ->
             f'{csrf}<button type="submit" class="button small">{words["withdraw"]}</button></form>'
         )
 
+    def change(annotation: Annotation) -> str:
+        """Its author's form to put their words right, while the room may still comment."""
+        if not form or annotation.author_id != viewer:
+            return ""
+        aid = int(annotation.pk)
+        url = _e(reverse("edit_annotation", args=[detail.workshop.slug, pk, aid]))
+        again = str(refused.get("edit", "")) == str(aid)
+        text = _e(refused.get("text", "") if again else annotation.text)
+        return (
+            f'<details class="edit-comment"{" open" if again else ""}><summary>{words["change"]}</summary>'
+            f'<form method="post" action="{url}" class="form" hx-post="{url}" '
+            f'hx-target="#statement-{pk}-annotations" hx-swap="outerHTML">{csrf}'
+            f'<label class="visually-hidden" for="edit-{aid}">{words["your_words"]}</label>'
+            f'<textarea id="edit-{aid}" name="text" rows="2" maxlength="{int(detail.workshop.max_text_length)}" '
+            f"required{' data-refused' if again else ''}>{text}</textarea>"
+            f'<button type="submit" class="button">{words["save"]}</button></form></details>'
+        )
+
+    def words_of(annotation: Annotation) -> str:
+        changed = f' <span class="muted edited">({words["changed"]})</span>' if annotation.edited_at else ""
+        return linebreaksbr(annotation.text, autoescape=True) + changed
+
     parts = []
     for thread in detail.threads:
         comment = thread.comment
         kind = words["question"] if comment.kind == Annotation.Kind.QUESTION else words["comment"]
         parts.append(
             f'<div class="thread"><p class="comment"><span class="comment-kind">{kind}</span> '
-            f"<strong>{_name(comment, words)}</strong>: {linebreaksbr(comment.text, autoescape=True)}</p>"
-            + withdraw(comment)
+            f"<strong>{_name(comment, words)}</strong>: {words_of(comment)}</p>" + change(comment) + withdraw(comment)
         )
         parts.extend(
             f'<p class="comment reply"><strong>{_name(reply, words)}</strong>: '
-            f"{linebreaksbr(reply.text, autoescape=True)}</p>" + withdraw(reply)
+            f"{words_of(reply)}</p>" + change(reply) + withdraw(reply)
             for reply in thread.replies
         )
         if form:

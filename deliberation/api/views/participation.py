@@ -157,6 +157,24 @@ class AnnotationDetail(GenericAPIView):
 
     @extend_schema(
         tags=TAG,
+        summary="Change one's own comment or question",
+        description="Readers see that it was changed (`edited_at`); the log keeps both wordings. 403 for "
+        "someone else's comment, 400 for a tag, a flag, a highlight or empty words.",
+        operation_id="annotation_edit",
+        request=s.AnnotationEditSerializer,
+        responses={200: s.AnnotationSerializer},
+    )
+    def patch(self, request, slug, annotation_id):
+        workshop, seat = seated(request, slug)
+        annotation = get_in(visible_annotations(workshop, seat), annotation_id, "annotation")
+        data = s.AnnotationEditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        check_named("annotation", f"participant:{seat.pk}")
+        annotation = domain.edit_annotation(seat, annotation, data.validated_data["text"])
+        return Response(s.AnnotationSerializer(annotation).data)
+
+    @extend_schema(
+        tags=TAG,
         summary="Withdraw one's own comment, question or tag",
         description="Hidden as a moderator would hide it, and kept in the log. Refused (400) for a "
         "comment others have replied to, 403 for someone else's.",
