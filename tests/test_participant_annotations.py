@@ -152,7 +152,13 @@ def test_nobody_withdraws_someone_elses_comment_or_one_others_answered(as_bob, w
     response = as_bob.post(withdraw_url(workshop, position, others), **HX)
     assert response.status_code == 403 and "only withdraw your own" in response.content.decode()
     answered = annotate(bob, "comment", "Bob's view", statement=position)
+    own_reply = annotate(bob, "comment", "And more", statement=position, parent=answered)
+    panel = as_bob.get(f"/w/{workshop.slug}/s/{position.pk}/", **HX).content.decode()
+    assert withdraw_url(workshop, position, answered) in panel  # one's own replies do not hold it
     annotate(alice, "comment", "I disagree", statement=position, parent=answered)
+    panel = as_bob.get(f"/w/{workshop.slug}/s/{position.pk}/", **HX).content.decode()
+    assert withdraw_url(workshop, position, answered) not in panel  # no button for what would be refused
+    assert withdraw_url(workshop, position, own_reply) in panel
     response = as_bob.post(withdraw_url(workshop, position, answered), **HX)
     assert response.status_code == 400 and "Others have replied to this comment" in response.content.decode()
     assert not Annotation.objects.filter(is_hidden=True).exists()

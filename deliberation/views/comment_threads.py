@@ -69,9 +69,10 @@ def comment_threads(
         )
     viewer = detail.viewer.pk if detail.viewer is not None else None
 
-    def withdraw(annotation: Annotation) -> str:
-        """Its author's button to take it back, while the room may still comment."""
-        if not form or annotation.author_id != viewer:
+    def withdraw(annotation: Annotation, answered: bool = False) -> str:
+        """Its author's button to take it back, while the room may still comment and unless others
+        have `answered` it (their replies keep what they answer)."""
+        if not form or annotation.author_id != viewer or answered:
             return ""
         url = _e(reverse("withdraw_annotation", args=[detail.workshop.slug, pk, annotation.pk]))
         return (
@@ -108,7 +109,9 @@ def comment_threads(
         kind = words["question"] if comment.kind == Annotation.Kind.QUESTION else words["comment"]
         parts.append(
             f'<div class="thread"><p class="comment"><span class="comment-kind">{kind}</span> '
-            f"<strong>{_name(comment, words)}</strong>: {words_of(comment)}</p>" + change(comment) + withdraw(comment)
+            f"<strong>{_name(comment, words)}</strong>: {words_of(comment)}</p>"
+            + change(comment)
+            + withdraw(comment, answered=any(reply.author_id != viewer for reply in thread.replies))
         )
         parts.extend(
             f'<p class="comment reply"><strong>{_name(reply, words)}</strong>: '
