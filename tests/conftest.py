@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
 
-from deliberation.domain import add_statement, create_workshop, join_workshop
+from deliberation.domain import add_statement, create_workshop, join_workshop, moderator_seat
 from deliberation.models import Phase, SourceDocument, Statement
 
 
@@ -68,6 +68,18 @@ def as_bob(client, bob):
     """The test client, seated as Bob."""
     client.get(f"/resume/{bob.resume_token}")
     return client
+
+
+@pytest.fixture
+def mod(workshop):
+    """The workshop owner's moderator seat."""
+    return moderator_seat(workshop, workshop.owner)
+
+
+@pytest.fixture
+def twin(workshop, bob):
+    """A second position, worded almost as the `position` fixture's: a duplicate to merge."""
+    return add_statement(bob, workshop.root(), "position", "We ought to cooperate openly.")
 
 
 @pytest.fixture

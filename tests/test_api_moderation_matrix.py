@@ -14,6 +14,7 @@ from deliberation.domain import (
     hide_statement,
     join_workshop,
     lock_statement,
+    merge_statements,
     moderator_seat,
 )
 from deliberation.models import Annotation, Event, Participant, Relation, Role, Statement, Vote, Workshop
@@ -49,6 +50,9 @@ ENDPOINTS = [
     Endpoint("statement_unlock", "statements/{locked}/unlock/", {"reason": "calm"}),
     Endpoint("statement_move", "statements/{claim}/move/", {"parent": "{other}", "relation": "opposes", "reason": "x"}),
     Endpoint("statement_merge", "statements/{twin}/merge/", {"into": "{position}", "reason": "same"}),
+    Endpoint(
+        "statement_unmerge", "statements/{merged}/unmerge/", {"reason": "not the same"}, hidden_from_participants=True
+    ),
     Endpoint("annotation_hide", "annotations/{flag}/hide/", {"reason": "rude"}),
     Endpoint("annotation_show", "annotations/{hidden_note}/show/", {"reason": "fine"}),
     Endpoint("annotation_resolve", "annotations/{flag}/resolve/", {"reason": "handled"}),
@@ -100,6 +104,8 @@ def room(workshop, moderator_user, make_workshop):
     workshop.premoderation = True
     workshop.save(update_fields=["premoderation"])
     pending = add_statement(bob, position, "claim", "Wait for the moderators.", relation="supports")
+    merged = add_statement(mod, position, "claim", "Labs shared cost less.", relation="supports")
+    merge_statements(mod, merged, claim)
     flag = annotate(alice, "flag", "This is rude.", statement=claim)
     hidden_note = annotate(alice, "comment", "A comment to hide.", statement=claim)
     from deliberation.domain import hide_annotation
@@ -115,6 +121,7 @@ def room(workshop, moderator_user, make_workshop):
         "position": position.pk,
         "flag": flag.pk,
         "hidden_note": hidden_note.pk,
+        "merged": merged.pk,
         "bob": bob.pk,
         "banned": banned.pk,
     }

@@ -274,8 +274,8 @@ def test_the_people_pages_actions_show_on_a_phone(workshop, moderator_user, live
 
 
 def test_the_merge_form_asks_about_the_two_numbers_typed(workshop, moderator_user, live_server_url, page):
-    """A merge cannot be undone: the question names which statement leaves the map, and a
-    refusal merges nothing."""
+    """The question names which statement leaves the map (and where the merge can be undone), and
+    a refusal merges nothing."""
     mod = moderator_seat(workshop, moderator_user)
     keep = add_statement(mod, workshop.root(), Statement.Kind.POSITION, "Publish every result openly")
     gone = add_statement(mod, workshop.root(), Statement.Kind.POSITION, "Keep sensitive results national")
@@ -293,7 +293,7 @@ def test_the_merge_form_asks_about_the_two_numbers_typed(workshop, moderator_use
     page.wait_for_timeout(500)  # a refused question sends nothing: give a request the time to show
     assert asked == [
         f"Merge #{gone.pk} into #{keep.pk}? Links, comments and votes move to #{keep.pk}, "
-        f"and #{gone.pk} leaves the map. This cannot be undone."
+        f"and #{gone.pk} leaves the map. The page of #{gone.pk} can undo it."
     ]
     assert Statement.objects.get(pk=gone.pk).status == Statement.Status.VISIBLE
 

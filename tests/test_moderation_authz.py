@@ -15,6 +15,7 @@ from deliberation.domain import (
     hide_statement,
     join_workshop,
     lock_statement,
+    merge_statements,
     moderator_seat,
 )
 from deliberation.models import Annotation, Event, Participant, Phase, Relation, Role, Statement, Vote, Workshop
@@ -54,6 +55,8 @@ def room(make_workshop, moderator_user):
     hide_statement(mod, hidden)
     lock_statement(mod, hidden)
     flag = annotate(alice, "flag", "Please check this", statement=claim)
+    merged = add_statement(mod, workshop.root(), "position", "Cooperate openly with each partner.")
+    merge_statements(mod, merged, twin)
     return Room(
         workshop,
         {
@@ -66,6 +69,7 @@ def room(make_workshop, moderator_user):
             "claim": claim.pk,
             "hidden": hidden.pk,
             "flag": flag.pk,
+            "merged": merged.pk,
             "co": co.pk,
         },
     )
@@ -123,6 +127,7 @@ ENDPOINTS = [
     ("moderate_statement_action", ["hidden", "unlock"], {}, False),
     ("moderate_statement_action", ["claim", "move"], {"parent": "@twin", "relation": "opposes"}, False),
     ("moderate_statement_action", ["claim", "focus"], {}, False),
+    ("moderate_statement_action", ["merged", "unmerge"], {"reason": "not the same"}, False),
     ("moderate_edit_statement", ["claim"], {"text": "Shared labs cost much less.", "version": "1"}, False),
     ("moderate_merge_do", [], {"duplicate": "@twin", "survivor": "@position"}, False),
     ("moderate_annotation_action", ["flag", "resolve"], {}, False),

@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 Status = Statement.Status
 
 
-@pytest.fixture
-def mod(workshop):
-    return moderator_seat(workshop, workshop.owner)
-
-
 def last_event(verb):
     return Event.objects.filter(verb=verb).latest("id")
 

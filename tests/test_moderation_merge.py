@@ -26,16 +26,6 @@ pytestmark = pytest.mark.django_db
 Status = Statement.Status
 
 
-@pytest.fixture
-def mod(workshop):
-    return moderator_seat(workshop, workshop.owner)
-
-
-@pytest.fixture
-def twin(workshop, bob):
-    return add_statement(bob, workshop.root(), "position", "We ought to cooperate openly.")
-
-
 def age(vote, minutes):
     Vote.objects.filter(pk=vote.pk).update(updated_at=timezone.now() - timedelta(minutes=minutes))
 

@@ -3,7 +3,7 @@ transaction and appends one Event. Views, the API and commands all call these; n
 
 from .annotations import annotate, edit_annotation, withdraw_annotation
 from .errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, PhaseError, RateLimited
-from .merge import duplicate_workshop, kinds_merge, merge_statements
+from .merge import duplicate_workshop, kinds_merge, merge_statements, unmerge_statement
 from .moderation import (
     approve_statement,
     focus_statement,
@@ -68,6 +68,7 @@ __all__ = [
     "lock_statement",
     "kinds_merge",
     "merge_statements",
+    "unmerge_statement",
     "moderator_seat",
     "move_statement",
     "reject_statement",

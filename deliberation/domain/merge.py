@@ -1,9 +1,10 @@
 """Merging duplicate statements, and copying a workshop as the template of a new one."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from deliberation.models import Annotation, Participant, Relation, Statement, Vote, Workshop
+from deliberation.models import Annotation, Event, Participant, Relation, Statement, Vote, Workshop
 
 from .errors import InvalidInput
 from .events import record
@@ -59,6 +60,16 @@ def merge_statements(actor: Participant, duplicate: Statement, survivor: Stateme
         "duplicate": {"id": duplicate.pk, "status": duplicate.status, "title": duplicate.title},
         "survivor": {"id": survivor.pk, "status": survivor.status},
     }
+    # What an undo needs to give the duplicate back: its own links, votes and annotations.
+    restorable = {
+        "links": [
+            [r.pk, r.source_id, r.target_id, r.kind]
+            for r in Relation.objects.filter(Q(source=duplicate) | Q(target=duplicate)).order_by("id")
+        ],
+        "votes": list(Vote.objects.filter(statement=duplicate).values_list("pk", flat=True)),
+        "annotations": list(Annotation.objects.filter(statement=duplicate).values_list("pk", flat=True)),
+        "moderation_reason": duplicate.moderation_reason,
+    }
     dropped_links = _move_relations(duplicate, survivor)
     moved_votes, dropped_votes = _move_votes(Vote.objects.filter(statement=duplicate), "statement", survivor)
     moved_annotations = Annotation.objects.filter(statement=duplicate).update(statement=survivor)
@@ -89,9 +100,114 @@ def merge_statements(actor: Participant, duplicate: Statement, survivor: Stateme
         dropped_votes=dropped_votes,
         moved_annotations=moved_annotations,
         dropped_links=dropped_links,
+        restorable=restorable,
         reason=reason,
     )
     return survivor
+
+
+@transaction.atomic
+def unmerge_statement(actor: Participant, duplicate: Statement, reason: str = "") -> Statement:
+    """Undo a merge: `duplicate` stands again as it stood before, with its own links, votes and
+    annotations (replies added since included) taken back from the statement it went into.
+
+    What the merge had to fold together stays folded: a person who had voted on both keeps one
+    vote, on the other statement; a link's votes and comments that went to the other statement's
+    twin link stay there. A link the merge dropped comes back without its votes, unless it would
+    now double a link or close a circle; the Event lists those it could not bring back.
+    """
+    workshop = duplicate.workshop
+    require_moderator(actor, workshop)
+    reason = clean_reason(reason)
+    duplicate = Statement.objects.select_for_update().get(pk=duplicate.pk)
+    duplicate.workshop = workshop
+    if duplicate.status != Status.MERGED or duplicate.merged_into_id is None:
+        raise InvalidInput(_("That statement is not merged into another."), field="duplicate")
+    merge = (
+        Event.objects.filter(workshop=workshop, verb="statement.merged", payload__duplicate_id=duplicate.pk)
+        .order_by("-id")
+        .first()
+    )
+    restorable = (merge.payload or {}).get("restorable") if merge else None
+    if restorable is None:
+        raise InvalidInput(_("This merge was made before merges could be undone, so it stays."), field="duplicate")
+    survivor = Statement.objects.select_for_update().get(pk=duplicate.merged_into_id)
+
+    status = merge.payload.get("before", {}).get("duplicate", {}).get("status") or Status.VISIBLE
+    votes = Vote.objects.filter(pk__in=restorable["votes"], statement=survivor).update(statement=duplicate)
+    taken = set(restorable["annotations"])
+    replies = Annotation.objects.filter(statement=survivor, parent_id__in=taken).values_list("pk", flat=True)
+    annotations = Annotation.objects.filter(pk__in=taken | set(replies), statement=survivor).update(statement=duplicate)
+    dropped = {link["id"] for link in merge.payload.get("dropped_links", [])}
+    links, left = _restore_links(duplicate, survivor, restorable["links"], dropped)
+
+    duplicate.status = status
+    duplicate.merged_into = None
+    duplicate.moderation_reason = restorable.get("moderation_reason", "")
+    duplicate.version += 1
+    duplicate.save(update_fields=["status", "merged_into", "moderation_reason", "version", "updated_at"])
+    survivor.version += 1
+    survivor.save(update_fields=["version", "updated_at"])
+    record(
+        workshop,
+        "statement.unmerged",
+        actor,
+        duplicate,
+        before=Status.MERGED,
+        after=status,
+        survivor_id=survivor.pk,
+        restored_votes=votes,
+        restored_annotations=annotations,
+        restored_links=links,
+        links_left_out=left,
+        reason=reason,
+    )
+    return duplicate
+
+
+def _restore_links(
+    duplicate: Statement, survivor: Statement, recorded: list, dropped: set[int]
+) -> tuple[int, list[dict]]:
+    """Give `duplicate` its recorded links back. A link re-pointed at the survivor is pointed back
+    (no circle can come of it: each such link is one of the survivor's, which has none). A link the
+    merge `dropped` is made again, to what its other end has become if that was merged since, unless
+    it would double a pair or close a circle. A link a moderator has moved or removed since stays so."""
+    relations = {r.pk: r for r in Relation.objects.select_for_update().filter(workshop_id=survivor.workshop_id)}
+    restored, missing = 0, []
+    for pk, source, target, kind in recorded:
+        relation = relations.get(pk)
+        if relation is None:
+            if pk in dropped:
+                missing.append((pk, source, target, kind))
+            continue
+        end = "source" if source == duplicate.pk else "target"
+        if getattr(relation, f"{end}_id") != survivor.pk:
+            continue  # a moderator has moved it since: where they put it, it stays
+        setattr(relation, f"{end}_id", duplicate.pk)
+        relation.save(update_fields=[end])
+        restored += 1
+    pairs = {(r.source_id, r.target_id) for r in Relation.objects.filter(workshop_id=survivor.workshop_id)}
+    ends = {pk for _, source, target, _ in missing for pk in (source, target)}
+    found = dict(Statement.objects.filter(pk__in=ends).values_list("pk", "merged_into"))
+    became = {pk: into for pk, into in found.items() if into is not None and pk != duplicate.pk}
+    left = []
+    for pk, source, target, kind in missing:
+        source, target = became.get(source, source), became.get(target, target)
+        if not {source, target} <= found.keys() | set(became.values()):
+            why = "gone"
+        elif source == target:
+            why = "self-link"
+        elif (source, target) in pairs:
+            why = "duplicate"
+        elif _reaches(target, source, pairs):
+            why = "circle"
+        else:
+            Relation.objects.create(workshop_id=survivor.workshop_id, source_id=source, target_id=target, kind=kind)
+            pairs.add((source, target))
+            restored += 1
+            continue
+        left.append({"id": pk, "source": source, "target": target, "kind": kind, "why": why})
+    return restored, left
 
 
 def _move_relations(duplicate: Statement, survivor: Statement) -> list[dict]:

@@ -38,6 +38,7 @@ VERB_LABELS = {
     "statement.unlocked": _("Statement unlocked"),
     "statement.moved": _("Statement moved"),
     "statement.merged": _("Duplicates merged"),
+    "statement.unmerged": _("Merge undone"),
     "relation.added": _("Link added"),
     "annotation.added": _("Comment, tag, highlight or flag added"),
     "annotation.hidden": _("Comment, tag or highlight hidden or shown"),
@@ -67,7 +68,14 @@ VALUE_LABELS = {
     "participant.role_changed": dict(Role.choices),
     "annotation.resolved": {"open": _("Open"), "resolved": _("Resolved")},
     **dict.fromkeys(
-        ("statement.withdrawn", "statement.approved", "statement.rejected", "statement.hidden", "statement.restored"),
+        (
+            "statement.withdrawn",
+            "statement.approved",
+            "statement.rejected",
+            "statement.hidden",
+            "statement.restored",
+            "statement.unmerged",
+        ),
         _STATUS,
     ),
 }

@@ -129,7 +129,7 @@ def _statement(workshop: Workshop, statement_id) -> Statement:
 def statement_action(
     request: HttpRequest, workshop: Workshop, actor: Participant, statement_id: int, action: str
 ) -> HttpResponse:
-    """approve, reject, hide, restore, lock, unlock, move or focus one statement."""
+    """approve, reject, hide, restore, lock, unlock, move, focus or unmerge one statement."""
     statement = _statement(workshop, statement_id)
     reason = request.POST.get("reason", "")
     try:
@@ -144,6 +144,10 @@ def statement_action(
         elif action == "focus":
             domain.focus_statement(actor, workshop, statement)
             message = _("#%(n)d is in focus.") % {"n": statement.pk}
+        elif action == "unmerge":
+            into = statement.merged_into_id
+            domain.unmerge_statement(actor, statement, reason=reason)
+            message = _("#%(n)d stands on its own again, taken back from #%(s)d.") % {"n": statement.pk, "s": into}
         else:
             raise Http404(_("No such action."))
     except DomainError as error:
@@ -301,7 +305,8 @@ def merge(request: HttpRequest, workshop: Workshop, actor: Participant) -> HttpR
         return render(request, name, context, status=error.status)
     message = _("#%(d)d merged into #%(s)d.") % {"d": duplicate.pk, "s": survivor.pk}
     if request.htmx:
-        return render(request, f"{MERGE}#suggestions", merge_context(workshop, actor, merged_message=message))
+        context = merge_context(workshop, actor, merged_message=message, merged_duplicate=duplicate.pk)
+        return render(request, f"{MERGE}#suggestions", context)
     messages.success(request, message)
     return redirect("moderate_merge", slug=workshop.slug)
 

@@ -111,7 +111,7 @@
   document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 1000); });
 
   // The merge form's question names the two numbers typed, so the moderator sees which statement
-  // leaves the map before it is too late (a merge cannot be undone).
+  // leaves the map before it goes (undoing a merge later cannot unfold votes it had to fold together).
   document.addEventListener("htmx:confirm", function (event) {
     var form = event.target.closest && event.target.closest("form[data-confirm-numbers]");
     if (!form) return;

@@ -7,11 +7,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from deliberation import domain
-from deliberation.models import Annotation, Participant
+from deliberation.models import Annotation, Participant, Statement
 
 from .. import serializers as s
 from ..common import get_in, seated
-from .statements import statement_in
+from .statements import shown, statement_in
 from .workshops import workshop_data
 
 TAG = ["moderation"]
@@ -111,6 +111,7 @@ STATEMENT_ACTIONS = {
         s.MergeSerializer,
         lambda seat, st, v, w: domain.merge_statements(seat, st, statement_in(w, seat, v["into"]), v["reason"]),
     ),
+    "unmerge": (s.ReasonSerializer, lambda seat, st, v, w: domain.unmerge_statement(seat, st, v["reason"])),
 }
 STATEMENT_SUMMARIES = {
     "approve": "Approve a pending (or rejected) statement",
@@ -121,7 +122,16 @@ STATEMENT_SUMMARIES = {
     "unlock": "Unlock a statement",
     "move": "Give a statement a different parent",
     "merge": "Merge this duplicate into another statement",
+    "unmerge": "Undo the merge of this statement: it stands again with its own links, votes and comments",
 }
+
+
+def merged_statement(workshop, seat, statement_id) -> Statement:
+    """A statement merged into another, which only moderators see (to undo the merge)."""
+    shown_to_seat = Statement.objects.in_workshop(workshop) if seat.is_moderator else shown(workshop, seat)
+    statement = get_in(shown_to_seat, statement_id, "statement")
+    statement.workshop = workshop
+    return statement
 
 
 def _statement_action(action: str):
@@ -139,7 +149,8 @@ def _statement_action(action: str):
         )
         def post(self, request, slug, statement_id):
             workshop, seat = seated(request, slug)
-            statement = statement_in(workshop, seat, statement_id)
+            find = merged_statement if action == "unmerge" else statement_in
+            statement = find(workshop, seat, statement_id)
             values = _body(serializer_class, request)
             statement = call(seat, statement, values, workshop)
             statement.refresh_from_db()
