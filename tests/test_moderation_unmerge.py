@@ -116,6 +116,7 @@ def test_the_merged_statements_page_undoes_it_and_the_merge_page_points_there(wo
     assert f'href="{base}/s/{twin.pk}/">Undo it on its page</a>' in answer.content.decode()
     page = client.get(f"{base}/s/{twin.pk}/").content.decode()
     assert f'hx-post="{base}/s/{twin.pk}/unmerge"' in page and "Undo the merge of #" in page
+    assert 'data-verb="statement.merged"' in page  # its history shows the merge, logged on the other
     answer = client.post(f"{base}/s/{twin.pk}/unmerge", {"back": "statement", "reason": "x"}, HTTP_HX_REQUEST="true")
     body = answer.content.decode()
     assert answer.status_code == 200 and "Undo the merge" not in body and "Merge undone" in body

@@ -318,7 +318,8 @@ def render_statement_page(request, workshop, actor, statement, status: int = 200
     statement = Statement.objects.select_related("author", "merged_into").get(pk=statement.pk)
     history = list(
         Event.objects.in_workshop(workshop)
-        .filter(statement=statement)
+        # A merge is logged on the statement kept; the merged one's history shows it too.
+        .filter(Q(statement=statement) | Q(verb="statement.merged", payload__duplicate_id=statement.pk))
         .exclude(verb__startswith="vote.")
         .select_related("actor")
         .order_by("-id")[:200]
