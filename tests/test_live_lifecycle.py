@@ -20,6 +20,7 @@ def read_raw(url: str, cookies, seconds: float) -> tuple[list[str], float]:
     with client, client.stream("GET", url) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
+        began = time.monotonic()  # the stream is open: its time starts now, however slow the answer
         for line in response.iter_lines():
             lines.append(line)
             if time.monotonic() - began > seconds:
@@ -40,7 +41,7 @@ def test_it_sends_heartbeats_while_nothing_happens(transactional_db, workshop):
 
 
 def test_it_ends_open_streams_when_the_server_shuts_down(transactional_db, workshop):
-    ended = threading.Event()
+    opened, ended = threading.Event(), threading.Event()
     outcome = {}
     with uvicorn_server() as url:
         person = Person(url, workshop, "Watcher")
@@ -50,6 +51,7 @@ def test_it_ends_open_streams_when_the_server_shuts_down(transactional_db, works
                 client = httpx.Client(cookies=person.http.cookies, timeout=httpx.Timeout(5, read=30))
                 with client, client.stream("GET", f"{url}/w/{workshop.slug}/events") as response:
                     outcome["status"] = response.status_code
+                    opened.set()
                     for _line in response.iter_lines():
                         pass
                 outcome["end"] = "closed"
@@ -60,8 +62,9 @@ def test_it_ends_open_streams_when_the_server_shuts_down(transactional_db, works
                 ended.set()
 
         threading.Thread(target=follow, daemon=True).start()
-        time.sleep(1)
-        assert not ended.is_set()
+        # Shut the server down under an open stream, not before the stream has reached it.
+        assert opened.wait(10), f"the stream did not open: {outcome}"
+        assert not ended.wait(1), outcome  # and it stays open while the server runs
         stopping = time.monotonic()
     # Leaving the block sends SIGTERM (graceful timeout: 2 s); a server still running 10 s later
     # would be killed, so an end within a few seconds is the server's own doing.
