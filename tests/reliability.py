@@ -17,6 +17,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from django.db import connection
 
 from tests.servers import ROOT, current_database_url, free_port
 
@@ -30,6 +31,19 @@ def run_async(coroutine):
     the rest of the session, and `asyncio.run` refuses to start beside it."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+async def in_thread(function, *args, **kwargs):
+    """`function(*args, **kwargs)` (a database read) in a worker thread, whose connection is closed
+    afterwards: left open, it would keep the test database from being dropped at the end."""
+
+    def call():
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connection.close()
+
+    return await asyncio.to_thread(call)
 
 
 class AppServer:

@@ -11,7 +11,7 @@ import pytest
 
 from deliberation.domain import add_statement, join_workshop
 from deliberation.models import Event, Statement, Vote
-from tests.reliability import AppServer, run_async, seated_client, shown_tally
+from tests.reliability import AppServer, in_thread, run_async, seated_client, shown_tally
 
 VOTERS = 200
 ROUNDS = 3
@@ -127,7 +127,7 @@ def test_it_lets_exactly_one_of_two_concurrent_edits_win_and_tells_the_other(roo
         outcomes = []
         try:
             for round_number in range(5):
-                version = (await asyncio.to_thread(Statement.objects.get, pk=statement.pk)).version
+                version = (await in_thread(Statement.objects.get, pk=statement.pk)).version
                 url = f"/w/{workshop.slug}/s/{statement.pk}/edit/"
                 texts = [f"Laptop wording, take {round_number}.", f"Phone wording, take {round_number}."]
                 responses = await asyncio.gather(
@@ -223,7 +223,7 @@ def test_it_loses_no_acknowledged_vote_when_an_app_process_is_killed_mid_load(ro
             await asyncio.sleep(1.0)
             servers[0].kill()
             await asyncio.gather(*tasks)
-            final, deadline = await asyncio.to_thread(final_event_id), time.monotonic() + 20
+            final, deadline = await in_thread(final_event_id), time.monotonic() + 20
             while (not received or received[-1] < final) and time.monotonic() < deadline:
                 await asyncio.sleep(0.2)
             following.cancel()
