@@ -13,10 +13,22 @@ def test_an_htmx_request_without_a_seat_is_sent_to_joining_as_a_whole_page(clien
     client.get(f"/resume/{alice.resume_token}")
     ban_participant(moderator_seat(workshop, moderator_user), alice)
     join_url = f"/join/{workshop.join_code}"
-    for path in ("participants/count/", "banners/", "outline/"):
+    for path in ("", "participants/count/", "banners/", "outline/", "results/"):
         answer = client.get(f"/w/{workshop.slug}/{path}", HTTP_HX_REQUEST="true")
         assert (answer.status_code, answer["HX-Redirect"], answer.content) == (204, join_url, b""), path
     assert client.get(f"/w/{workshop.slug}/").url == join_url  # a plain visit is redirected as usual
+
+
+@pytest.mark.django_db
+def test_a_moderators_page_refreshed_after_signing_out_goes_to_sign_in_and_back(client, workshop):
+    page = f"/moderate/w/{workshop.slug}/"
+    answer = client.get(
+        f"/moderate/w/{workshop.slug}/console/timer",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}",
+    )
+    assert (answer.status_code, answer["HX-Redirect"], answer.content) == (204, f"/accounts/login/?next={page}", b"")
+    assert client.get(page).url == f"/accounts/login/?next={page}"  # a plain visit is redirected as usual
 
 
 @pytest.mark.browser

@@ -41,6 +41,18 @@ def refuse(request: HttpRequest, error: DomainError) -> HttpResponse:
     return response
 
 
+def login_redirect(request: HttpRequest) -> HttpResponse:
+    """To signing in, and back. An htmx request (a live refresh of a moderator's page after they
+    signed out elsewhere) moves the whole page there, and comes back to that page, not to the
+    region it was refreshing: followed as a plain redirect, the sign-in form would land inside it."""
+    if request.htmx:
+        response = redirect_to_login(request.htmx.current_url_abs_path or request.get_full_path())
+        answer = HttpResponse(status=204)
+        answer["HX-Redirect"] = response["Location"]
+        return answer
+    return redirect_to_login(request.get_full_path())
+
+
 def moderator_view(view):
     """Resolve `slug` to a workshop the signed-in user moderates, and their seat in it."""
 
@@ -50,7 +62,7 @@ def moderator_view(view):
         if not request.user.is_authenticated:
             if current_participant(request, workshop) is not None:
                 return refuse(request, NotAllowed(_("Only the moderators of this workshop can open this page.")))
-            return redirect_to_login(request.get_full_path())
+            return login_redirect(request)
         try:
             actor = domain.moderator_seat(workshop, request.user)
         except NotAllowed as error:

@@ -8,7 +8,7 @@ import math
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from deliberation.analysis.results import min_interval
 from deliberation.models import Participant, Phase, Vote, Workshop
 
 from .helpers import seat
+from .workshop import join_redirect
 
 TEMPLATE = "results/page.html"
 FRAGMENTS = {"results", "summary", "distributions", "opinion_map", "dilemma", "bridging", "cruxes", "standing"}
@@ -299,9 +300,7 @@ def results_page(request: HttpRequest, slug: str) -> HttpResponse:
     ?all=bridging and ?all=cruxes show those tables whole instead of their first rows."""
     workshop, participant = seat(request, slug)
     if participant is None:
-        if workshop.join_code_is_valid():
-            return redirect(reverse("join_by_link", args=[workshop.join_code]))
-        return redirect("home")
+        return join_redirect(workshop, request)
     context = results_context(workshop, participant, set(request.GET.getlist("all")) & set(LONG_TABLES))
     name = TEMPLATE
     if request.htmx:

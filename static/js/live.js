@@ -220,15 +220,16 @@
     });
   }
 
-  // The stream refuses (403) a browser without a seat: a moderator removed this participant while
-  // the stream was opening or away, so the event that says so never reached this page. The head
-  // count is asked for instead: its answer to a browser without a seat takes the whole page to the
-  // join page, which says why. With a seat, its answer changes nothing here.
+  // The stream refuses (403) a browser without a seat: a moderator removed this participant, or
+  // this moderator signed out elsewhere, while the stream was opening or away, so no event could
+  // say so. The page itself is asked for again: its answer to a browser without a seat takes the
+  // whole page where it belongs (the join page, which says why, or signing in). With a seat, its
+  // answer changes nothing here.
   function whenRefused(stream, event) {
     var detail = event.detail || {};
     var status = detail.status || (detail.ctx && detail.ctx.response && detail.ctx.response.status);
     if (status === 403 && window.htmx) {
-      window.htmx.ajax("GET", stream.dataset.countUrl, { source: "#live-stream", swap: "none" }).catch(function () {});
+      window.htmx.ajax("GET", stream.dataset.pageUrl, { source: "#live-stream", swap: "none" }).catch(function () {});
     }
   }
 
