@@ -10,11 +10,10 @@ import zipfile
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from deliberation.api.tokens import create_token
 from deliberation.domain import add_statement, annotate, cast_vote, hide_statement, moderator_seat, set_phase
 from deliberation.models import Phase, Statement
+from tests.test_api_moderation import participant_client, user_client
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -58,19 +57,6 @@ def api_download(client, workshop, key: str, query: str = "") -> bytes:
     response = client.get(f"{API}/workshops/{workshop.slug}/exports/{key}/{query}")
     assert response.status_code == 200, response.content[:300]
     return response.content
-
-
-def participant_api(participant) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_X_PARTICIPANT_TOKEN=participant.resume_token)
-    return client
-
-
-def moderator_api(user) -> APIClient:
-    _token, key = create_token(user, "test")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    return client
 
 
 def csv_files(content: bytes) -> dict[str, list[dict]]:
@@ -215,7 +201,7 @@ def test_it_offers_moderators_names_as_a_deliberate_choice(voted_map, mod_client
 
 
 def test_the_api_never_names_anyone_to_a_participant(voted_map, bob):
-    client = participant_api(bob)
+    client = participant_client(bob)
     for key in ("csv", "json"):
         content = api_download(client, voted_map, key, "?anonymise=false")
         assert not any(name.encode() in content for name in NAMES), key
@@ -223,21 +209,21 @@ def test_the_api_never_names_anyone_to_a_participant(voted_map, bob):
 
 
 def test_the_api_names_people_to_a_moderator_only_when_asked(voted_map, moderator_user):
-    client = moderator_api(moderator_user)
+    client = user_client(moderator_user)
     assert b"Alice" not in api_download(client, voted_map, "json")
     named = csv_files(api_download(client, voted_map, "csv", "?anonymise=false"))
     assert {row["participant"] for row in named["votes.csv"]} == {"Alice"}
 
 
 def test_the_api_refuses_hidden_items_and_keeps_flags_from_a_participant(voted_map, bob):
-    client = participant_api(bob)
+    client = participant_client(bob)
     refused = client.get(f"{API}/workshops/{voted_map.slug}/exports/json/?hidden=true")
     assert refused.status_code == 403 and refused.json()["code"] == "not_allowed"
     assert FLAG_REASON.encode() not in api_download(client, voted_map, "json")
 
 
 def test_the_api_shows_figures_only_after_the_participant_voted(results_hidden, bob, claim):
-    client = participant_api(bob)
+    client = participant_client(bob)
     files = csv_files(api_download(client, results_hidden, "csv"))
     assert files["votes.csv"] == [] and {row["agree"] for row in files["statements.csv"]} == {""}
     document = json.loads(api_download(client, results_hidden, "json"))

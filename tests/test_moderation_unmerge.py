@@ -2,9 +2,7 @@
 replies added since), taken back from the one it went into; what the merge had to fold stays folded."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from deliberation.api.tokens import create_token
 from deliberation.domain import (
     InvalidInput,
     NotAllowed,
@@ -18,6 +16,7 @@ from deliberation.domain import (
     unmerge_statement,
 )
 from deliberation.models import Annotation, Event, Relation, Statement, Vote
+from tests.test_api_moderation import participant_client, user_client
 from tests.test_moderation_merge import age
 
 pytestmark = pytest.mark.django_db
@@ -128,12 +127,8 @@ def test_the_merged_statements_page_undoes_it_and_the_merge_page_points_there(wo
 def test_the_api_undoes_a_merge_for_moderators_only(workshop, mod, position, twin, alice):
     merge_statements(mod, twin, position)
     path = f"/api/v1/workshops/{workshop.slug}/statements/{twin.pk}/unmerge/"
-    participant = APIClient()
-    participant.credentials(HTTP_X_PARTICIPANT_TOKEN=alice.resume_token)
+    participant = participant_client(alice)
     assert participant.post(path, {"reason": "x"}, format="json").status_code == 404  # merged: not theirs to see
-    _token, key = create_token(workshop.owner, "test")
-    owner = APIClient()
-    owner.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    answer = owner.post(path, {"reason": "x"}, format="json")
+    answer = user_client(workshop.owner).post(path, {"reason": "x"}, format="json")
     assert answer.status_code == 200 and answer.json()["status"] == "visible"
     assert Statement.objects.get(pk=twin.pk).merged_into_id is None
